@@ -1,0 +1,142 @@
+//! The gate every account-API request passes before its handler: it counts the call, applies
+//! the global latency, serves an injected fault if one is booked, then checks the bearer token
+//! (all but the token endpoint).
+
+use std::time::Duration;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::errors::{ApiError, OAuthError};
+use super::{TOKEN_PATH, USERS_PATH, USER_PATH};
+use crate::calls::Endpoint;
+use crate::faults::{Fault, FaultKind};
+use crate::server::ConnectionKill;
+use crate::state::SimState;
+
+/// Which endpoint a routed request is, by method and route pattern.
+const ROUTES: [(Method, &str, Endpoint); 5] = [
+    (Method::POST, TOKEN_PATH, Endpoint::Token),
+    (Method::GET, USER_PATH, Endpoint::GetUser),
+    (Method::PUT, USER_PATH, Endpoint::PutUser),
+    (Method::DELETE, USER_PATH, Endpoint::DeleteUser),
+    (Method::GET, USERS_PATH, Endpoint::ListUsers),
+];
+
+fn classify(method: &Method, path: &MatchedPath) -> Option<Endpoint> {
+    ROUTES
+        .iter()
+        .find(|(m, p, _)| m == method && *p == path.as_str())
+        .map(|(_, _, endpoint)| *endpoint)
+}
+
+pub async fn gate(State(state): State<SimState>, request: Request, next: Next) -> Response {
+    let endpoint = request
+        .extensions()
+        .get::<MatchedPath>()
+        .and_then(|path| classify(request.method(), path));
+    let Some(endpoint) = endpoint else {
+        return next.run(request).await;
+    };
+    state.record_call(endpoint);
+    pause(state.latency()).await;
+    if let Some(fault) = state.take_fault(endpoint) {
+        let kill = request.extensions().get::<ConnectionKill>().cloned();
+        if let Some(response) = serve_fault(&fault, endpoint, kill).await {
+            return response;
+        }
+    }
+    if endpoint != Endpoint::Token {
+        if let Err(err) = authorize(&state, request.headers()) {
+            return err.into_response();
+        }
+    }
+    next.run(request).await
+}
+
+async fn pause(delay: Duration) {
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+}
+
+/// The fault's answer, or `None` when the request is to be served normally afterwards.
+async fn serve_fault(
+    fault: &Fault,
+    endpoint: Endpoint,
+    kill: Option<ConnectionKill>,
+) -> Option<Response> {
+    let status =
+        StatusCode::from_u16(fault.effective_status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let response = match fault.kind {
+        FaultKind::Latency => {
+            pause(Duration::from_millis(fault.latency_ms)).await;
+            return None;
+        }
+        FaultKind::Drop => return Some(drop_connection(kill).await),
+        FaultKind::Status if endpoint == Endpoint::Token => {
+            OAuthError::for_status(status).into_response()
+        }
+        FaultKind::Status => ApiError::for_status(status).into_response(),
+        FaultKind::Garbage => proxy_error_page(status),
+    };
+    Some(with_retry_after(response, fault.retry_after.as_deref()))
+}
+
+fn with_retry_after(mut response: Response, retry_after: Option<&str>) -> Response {
+    if let Some(value) = retry_after.and_then(|v| HeaderValue::from_str(v).ok()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+/// Closes the connection without answering; never resolves when the kill switch is there.
+async fn drop_connection(kill: Option<ConnectionKill>) -> Response {
+    match kill {
+        Some(kill) => {
+            kill.trigger();
+            std::future::pending().await
+        }
+        None => ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "drop faults need the connection handling of acronis_sim::serve",
+        )
+        .into_response(),
+    }
+}
+
+/// What a front proxy answers when the backend misbehaves: HTML, not JSON.
+fn proxy_error_page(status: StatusCode) -> Response {
+    let title = format!(
+        "{} {}",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("Error")
+    );
+    let page = format!(
+        "<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+    );
+    (status, [(header::CONTENT_TYPE, "text/html")], page).into_response()
+}
+
+fn authorize(state: &SimState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| ApiError::unauthorized("The Authorization header is missing"))?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+        .ok_or_else(|| ApiError::unauthorized("Expected 'Authorization: Bearer <access token>'"))?;
+    if state.token_is_valid(token) {
+        Ok(())
+    } else {
+        Err(ApiError::unauthorized(
+            "The access token is invalid or has expired",
+        ))
+    }
+}

@@ -1,0 +1,194 @@
+//! The simulator's shared state: users, tokens, call counters, faults and client credentials,
+//! behind one mutex. Every method locks briefly and never across an `.await`.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use crate::calls::{CallCounts, Endpoint};
+use crate::config::{ExpiryFields, SeedUser, SimConfig};
+use crate::error::StoreError;
+use crate::faults::{Fault, FaultBook, FaultsView};
+use crate::store::UserStore;
+use crate::tokens::{IssuedToken, TokenStore};
+use crate::user::{User, UserUpdate};
+
+/// A cheap-to-clone handle on one simulator's state; the HTTP layers and [`crate::Simulator`]
+/// share it.
+#[derive(Debug, Clone)]
+pub struct SimState {
+    inner: Arc<Mutex<Inner>>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    client_id: String,
+    client_secret: String,
+    users: UserStore,
+    tokens: TokenStore,
+    calls: CallCounts,
+    faults: FaultBook,
+}
+
+impl SimState {
+    /// A state holding the configuration's seed users.
+    pub fn new(config: SimConfig) -> Result<SimState, StoreError> {
+        let mut users = UserStore::default();
+        for seed in &config.users {
+            users.add(seed)?;
+        }
+        Ok(SimState {
+            inner: Arc::new(Mutex::new(Inner {
+                client_id: config.client_id,
+                client_secret: config.client_secret,
+                users,
+                tokens: TokenStore::new(config.token_ttl, config.expiry_fields),
+                calls: CallCounts::default(),
+                faults: FaultBook::default(),
+            })),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    // --- API clients and tokens ---
+
+    /// Whether the pair is the configured API client.
+    pub fn client_matches(&self, client_id: &str, client_secret: &str) -> bool {
+        let inner = self.lock();
+        inner.client_id == client_id && inner.client_secret == client_secret
+    }
+
+    pub fn issue_token(&self) -> IssuedToken {
+        self.lock().tokens.issue()
+    }
+
+    pub fn token_is_valid(&self, token: &str) -> bool {
+        self.lock().tokens.is_valid(token)
+    }
+
+    /// Lifetime of tokens issued from now on.
+    pub fn set_token_ttl(&self, ttl: Duration) {
+        self.lock().tokens.set_ttl(ttl);
+    }
+
+    pub fn set_expiry_fields(&self, fields: ExpiryFields) {
+        self.lock().tokens.set_expiry_fields(fields);
+    }
+
+    /// Every token issued so far stops working.
+    pub fn revoke_tokens(&self) {
+        self.lock().tokens.revoke_all();
+    }
+
+    // --- call counters ---
+
+    pub fn record_call(&self, endpoint: Endpoint) {
+        self.lock().calls.record(endpoint);
+    }
+
+    pub fn calls(&self) -> CallCounts {
+        self.lock().calls
+    }
+
+    pub fn reset_calls(&self) {
+        self.lock().calls = CallCounts::default();
+    }
+
+    // --- faults ---
+
+    /// Books a fault after validating it.
+    pub fn inject(&self, fault: Fault) -> Result<(), String> {
+        fault.validate()?;
+        self.lock().faults.push(fault);
+        Ok(())
+    }
+
+    pub fn take_fault(&self, endpoint: Endpoint) -> Option<Fault> {
+        self.lock().faults.take(endpoint)
+    }
+
+    pub fn bump_between_read_and_write(&self, user_id: &str, count: u32) {
+        self.lock().faults.push_bump(user_id, count);
+    }
+
+    pub fn take_bump(&self, user_id: &str) -> bool {
+        self.lock().faults.take_bump(user_id)
+    }
+
+    pub fn latency(&self) -> Duration {
+        self.lock().faults.latency()
+    }
+
+    /// Delay added to every API request.
+    pub fn set_latency(&self, latency: Duration) {
+        self.lock().faults.set_latency(latency);
+    }
+
+    pub fn clear_faults(&self) {
+        self.lock().faults.clear();
+    }
+
+    pub fn faults(&self) -> FaultsView {
+        self.lock().faults.view()
+    }
+
+    // --- users ---
+
+    pub fn add_user(&self, seed: &SeedUser) -> Result<User, StoreError> {
+        self.lock().users.add(seed)
+    }
+
+    /// The user as stored, deleted or not.
+    pub fn user(&self, id: &str) -> Option<User> {
+        self.lock().users.get(id).cloned()
+    }
+
+    pub fn all_users(&self) -> Vec<User> {
+        self.lock().users.all()
+    }
+
+    /// The user as `GET /users/{id}` shows it.
+    pub fn visible_user(&self, id: &str, allow_deleted: bool) -> Result<User, StoreError> {
+        self.lock().users.visible(id, allow_deleted).cloned()
+    }
+
+    pub fn live_users_among(&self, ids: &[String]) -> Vec<User> {
+        self.lock().users.live_among(ids)
+    }
+
+    pub fn live_users_in_tenant(&self, tenant_id: &str) -> Vec<User> {
+        self.lock().users.live_in_tenant(tenant_id)
+    }
+
+    pub fn api_update(
+        &self,
+        id: &str,
+        version: i64,
+        update: UserUpdate,
+    ) -> Result<User, StoreError> {
+        self.lock().users.api_update(id, version, update)
+    }
+
+    /// An out-of-band edit, as if made in the management console: version + 1.
+    pub fn console_update(&self, id: &str, update: UserUpdate) -> Result<User, StoreError> {
+        self.lock().users.console_update(id, update)
+    }
+
+    pub fn api_delete(&self, id: &str, version: i64) -> Result<(), StoreError> {
+        self.lock().users.api_delete(id, version)
+    }
+
+    /// Soft-deletes a user whatever its state.
+    pub fn console_delete(&self, id: &str) -> Result<User, StoreError> {
+        self.lock().users.console_delete(id)
+    }
+
+    /// Removes a user for good.
+    pub fn purge_user(&self, id: &str) -> Result<User, StoreError> {
+        self.lock().users.purge(id)
+    }
+}

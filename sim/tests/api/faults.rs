@@ -1,0 +1,224 @@
+//! Injected faults over the wire: error statuses with `Retry-After`, dropped connections,
+//! garbage bodies, latency (per fault and global), `any` targets, and the out-of-band bump
+//! between a client's read and its write.
+
+use std::time::{Duration, Instant};
+
+use acronis_sim::{Endpoint, Fault, FaultKind, FaultTarget};
+use serde_json::json;
+
+use crate::client::{admin, send, token_with_basic, Api};
+use crate::{sim_with_alice, user_path, ALICE};
+
+#[test]
+fn status_faults_answer_api_errors_with_retry_after_then_clear() {
+    let sim = sim_with_alice();
+    let api = Api::login(&sim);
+    sim.inject(
+        Fault::status(Endpoint::GetUser, 503)
+            .times(2)
+            .with_retry_after("1"),
+    );
+    for _ in 0..2 {
+        let reply = api.get(&user_path(ALICE));
+        assert_eq!(reply.status, 503);
+        assert_eq!(reply.header("retry-after"), Some("1"));
+        let error = &reply.json()["error"];
+        assert_eq!(error["code"], "service_unavailable");
+        assert_eq!(error["domain"], "PlatformAccountServer");
+    }
+    assert_eq!(api.get(&user_path(ALICE)).status, 200);
+    assert_eq!(sim.calls().get_user, 3);
+    let view = sim.faults();
+    assert!(view.faults.is_empty());
+    assert_eq!(view.consumed, 2);
+}
+
+#[test]
+fn faults_hit_only_their_endpoint_and_come_before_auth() {
+    let sim = sim_with_alice();
+    let api = Api::login(&sim);
+    sim.inject(Fault::status(Endpoint::PutUser, 500));
+    assert_eq!(api.get(&user_path(ALICE)).status, 200);
+    let unauthenticated = send(&api.base, "PUT", &user_path(ALICE), &[], b"").expect("answer");
+    assert_eq!(unauthenticated.status, 500);
+    assert_eq!(unauthenticated.error_code(), "internal_server_error");
+    assert_eq!(sim.calls().put_user, 1);
+}
+
+#[test]
+fn token_faults_use_the_oauth_shape() {
+    let sim = sim_with_alice();
+    sim.inject(Fault::status(Endpoint::Token, 429).with_retry_after("2"));
+    let reply = token_with_basic(&sim.base_url(), "sim-client", "sim-secret");
+    assert_eq!(reply.status, 429);
+    assert_eq!(reply.header("retry-after"), Some("2"));
+    assert_eq!(reply.json()["error"], "too_many_requests");
+    assert!(reply.json()["error_description"].is_string());
+    assert_eq!(
+        token_with_basic(&sim.base_url(), "sim-client", "sim-secret").status,
+        200
+    );
+    assert_eq!(sim.calls().token, 2);
+}
+
+#[test]
+fn drop_faults_close_the_connection_without_answer() {
+    let sim = sim_with_alice();
+    let api = Api::login(&sim);
+    sim.inject(Fault::drop_connection(Endpoint::GetUser).times(2));
+    for _ in 0..2 {
+        let err = api.try_get(&user_path(ALICE)).expect_err("no answer");
+        assert!(
+            matches!(
+                err.kind(),
+                std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset
+            ),
+            "{err:?}"
+        );
+    }
+    assert_eq!(api.get(&user_path(ALICE)).status, 200);
+    assert_eq!(sim.calls().get_user, 3);
+}
+
+#[test]
+fn garbage_faults_answer_html() {
+    let sim = sim_with_alice();
+    let api = Api::login(&sim);
+    sim.inject(Fault::garbage(Endpoint::ListUsers));
+    sim.inject(Fault::garbage(Endpoint::ListUsers).with_status(200));
+    let path = format!("/api/2/users?uuids={ALICE}");
+    let bad_gateway = api.get(&path);
+    assert_eq!(bad_gateway.status, 502);
+    assert!(bad_gateway
+        .header("content-type")
+        .is_some_and(|ct| ct.starts_with("text/html")));
+    assert!(serde_json::from_slice::<serde_json::Value>(&bad_gateway.body).is_err());
+    assert!(bad_gateway.text().contains("<html>"));
+    let ok_but_html = api.get(&path);
+    assert_eq!(ok_but_html.status, 200);
+    assert!(serde_json::from_slice::<serde_json::Value>(&ok_but_html.body).is_err());
+    assert_eq!(api.get(&path).json()["items"][0]["id"], ALICE);
+}
+
+#[test]
+fn latency_faults_and_global_latency_delay_answers() {
+    let sim = sim_with_alice();
+    let api = Api::login(&sim);
+    let path = user_path(ALICE);
+    let timed = |api: &Api| {
+        let start = Instant::now();
+        let reply = api.get(&path);
+        (reply.status, start.elapsed())
+    };
+    sim.inject(Fault::latency(
+        Endpoint::GetUser,
+        Duration::from_millis(300),
+    ));
+    let (status, slow) = timed(&api);
+    assert_eq!(status, 200, "latency faults still serve the request");
+    assert!(slow >= Duration::from_millis(300), "{slow:?}");
+    let (_, fast) = timed(&api);
+    assert!(fast < Duration::from_millis(250), "{fast:?}");
+    sim.set_latency(Duration::from_millis(200));
+    for _ in 0..2 {
+        let (status, delayed) = timed(&api);
+        assert_eq!(status, 200);
+        assert!(delayed >= Duration::from_millis(200), "{delayed:?}");
+    }
+    sim.clear_faults();
+    let (_, fast) = timed(&api);
+    assert!(fast < Duration::from_millis(150), "{fast:?}");
+}
+
+#[test]
+fn any_target_hits_whatever_comes_next() {
+    let sim = sim_with_alice();
+    let api = Api::login(&sim);
+    sim.inject(Fault::status(FaultTarget::Any, 502));
+    let reply = api.put_json(&user_path(ALICE), &json!({"enabled": false, "version": 1}));
+    assert_eq!(reply.status, 502);
+    assert_eq!(sim.user(ALICE).expect("stored")["version"], 1);
+    assert_eq!(api.get(&user_path(ALICE)).status, 200);
+}
+
+#[test]
+fn bump_between_read_and_write_makes_the_put_conflict() {
+    let sim = sim_with_alice();
+    let api = Api::login(&sim);
+    let path = user_path(ALICE);
+    let version = api.get(&path).json()["version"].as_i64().expect("version");
+    sim.bump_between_read_and_write(ALICE, 1);
+    let conflict = api.put_json(&path, &json!({"enabled": false, "version": version}));
+    assert_eq!(conflict.status, 409);
+    let reread = api.get(&path).json();
+    assert_eq!(reread["version"], version + 1);
+    assert_eq!(reread["enabled"], true);
+    let retried = api.put_json(&path, &json!({"enabled": false, "version": version + 1}));
+    assert_eq!(retried.status, 200);
+    assert_eq!(retried.json()["version"], version + 2);
+    assert_eq!(sim.faults().consumed, 1);
+}
+
+#[test]
+fn faults_are_booked_listed_and_cleared_over_the_admin_api() {
+    let sim = sim_with_alice();
+    let api = Api::login(&sim);
+    let booked = admin(
+        &sim,
+        "POST",
+        "/admin/faults",
+        Some(
+            &json!({"endpoint": "get_user", "status": 503, "count": 2, "retry_after": "1",
+                     "latency_ms": 0, "kind": "status"}),
+        ),
+    );
+    assert_eq!(booked.status, 200, "{}", booked.text());
+    assert_eq!(booked.json()["faults"][0]["count"], 2);
+    assert_eq!(api.get(&user_path(ALICE)).status, 503);
+    let listed = admin(&sim, "GET", "/admin/faults", None).json();
+    assert_eq!(listed["faults"][0]["count"], 1);
+    assert_eq!(listed["consumed"], 1);
+    let drop = json!({"endpoint": "any", "kind": "drop"});
+    assert_eq!(
+        admin(&sim, "POST", "/admin/faults", Some(&drop)).status,
+        200
+    );
+    assert_eq!(sim.faults().faults[1].kind, FaultKind::Drop);
+    let cleared = admin(&sim, "DELETE", "/admin/faults", None).json();
+    assert_eq!(cleared["faults"], json!([]));
+    assert_eq!(api.get(&user_path(ALICE)).status, 200);
+    for bad in [
+        json!({"endpoint": "users"}),
+        json!({"endpoint": "get_user", "count": 0}),
+        json!({"endpoint": "get_user", "status": 99}),
+        json!({"endpoint": "get_user", "kind": "latency"}),
+        json!({"endpoint": "get_user", "colour": "red"}),
+    ] {
+        assert_eq!(
+            admin(&sim, "POST", "/admin/faults", Some(&bad)).status,
+            400,
+            "{bad}"
+        );
+    }
+    let bump = json!({"user_id": ALICE, "count": 1});
+    let bumped = admin(
+        &sim,
+        "POST",
+        "/admin/faults/bump-between-read-and-write",
+        Some(&bump),
+    );
+    assert_eq!(bumped.json()["bumps"][0]["user_id"], ALICE);
+    let conflict = api.put_json(&user_path(ALICE), &json!({"enabled": false, "version": 1}));
+    assert_eq!(conflict.status, 409);
+    let latency = admin(
+        &sim,
+        "POST",
+        "/admin/latency",
+        Some(&json!({"latency_ms": 150})),
+    );
+    assert_eq!(latency.json()["latency_ms"], 150);
+    let start = Instant::now();
+    assert_eq!(api.get(&user_path(ALICE)).status, 200);
+    assert!(start.elapsed() >= Duration::from_millis(150));
+}

@@ -1,0 +1,405 @@
+//! The HTTP client: one connection pool and one token cache per provider process, every call
+//! bounded by a timeout, retried per [`RetryPolicy`], and cancellable when Terraform stops the
+//! provider.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+
+use super::auth::{Credentials, TokenAnswer, TokenCache};
+use super::error::{parse_error_body, ApiError, Operation};
+use super::retry::{is_retryable_status, parse_retry_after, RetryPolicy};
+use super::secret::Secret;
+use super::url::BaseUrl;
+use super::user::{User, UserPage};
+
+/// How often an update is retried when the account changed under it (409).
+const MAX_CONFLICT_ATTEMPTS: u32 = 5;
+
+/// Settings of a client, all checked before it is built.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    pub base_url: BaseUrl,
+    pub credentials: Credentials,
+    pub retry: RetryPolicy,
+    pub request_timeout: Duration,
+    /// Extra trusted CA certificates (PEM), for private deployments.
+    pub extra_ca_pem: Option<Vec<u8>>,
+    pub user_agent: String,
+}
+
+pub struct AcronisClient {
+    http: reqwest::Client,
+    base: BaseUrl,
+    credentials: Credentials,
+    tokens: TokenCache,
+    retry: RetryPolicy,
+    timeout: Duration,
+    cancel: CancellationToken,
+}
+
+impl std::fmt::Debug for AcronisClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AcronisClient")
+            .field("base", &self.base.as_str())
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A response that arrived, with its body read.
+struct Answer {
+    status: StatusCode,
+    body: bytes::Bytes,
+    /// The server's `Retry-After`, parsed.
+    retry_after: Option<Duration>,
+}
+
+#[derive(Serialize)]
+struct EnabledUpdate {
+    enabled: bool,
+    version: i64,
+}
+
+impl AcronisClient {
+    /// Builds the client; `cancel` aborts every call in flight and any later one.
+    pub fn new(options: ClientOptions, cancel: CancellationToken) -> Result<Self, String> {
+        let mut builder = reqwest::Client::builder()
+            .user_agent(options.user_agent)
+            .timeout(options.request_timeout)
+            .connect_timeout(options.request_timeout.min(Duration::from_secs(10)))
+            .pool_idle_timeout(Duration::from_secs(60))
+            .tcp_nodelay(true);
+        if let Some(pem) = &options.extra_ca_pem {
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| format!("the CA file is not PEM certificates: {e}"))?;
+            if certs.is_empty() {
+                return Err("the CA file holds no certificate".into());
+            }
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let http = builder.build().map_err(|e| e.to_string())?;
+        Ok(AcronisClient {
+            http,
+            base: options.base_url,
+            credentials: options.credentials,
+            tokens: TokenCache::default(),
+            retry: options.retry,
+            timeout: options.request_timeout,
+            cancel,
+        })
+    }
+
+    /// `GET /users/{id}`.
+    pub async fn get_user(&self, id: &str) -> Result<User, ApiError> {
+        let op = Operation::ReadUser(id.to_owned());
+        let answer = self
+            .call(&op, Method::GET, &format!("users/{id}"), None::<&()>)
+            .await?;
+        decode(&op, &answer)
+    }
+
+    /// `GET /users?uuids=...`: the users among `ids` that exist (at most 100 ids a call).
+    pub async fn get_users(&self, ids: &[&str]) -> Result<Vec<User>, ApiError> {
+        let op = Operation::ListUsers;
+        let mut users = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(100) {
+            let answer = self
+                .call(&op, Method::GET, &format!("users?uuids={}", chunk.join(",")), None::<&()>)
+                .await?;
+            users.extend(decode::<UserPage>(&op, &answer)?.items);
+        }
+        Ok(users)
+    }
+
+    /// Brings the account to `enabled`, starting from `version` if the caller knows it.
+    ///
+    /// On a version conflict (the account changed since it was read, or a retried request had
+    /// already landed) it re-reads the account: if it already has the wanted `enabled`, nothing
+    /// more is sent; otherwise only `enabled` is sent again with the new version. Bounded.
+    pub async fn set_enabled(&self, id: &str, enabled: bool, version: Option<i64>) -> Result<User, ApiError> {
+        let op = Operation::UpdateUser(id.to_owned());
+        let mut version = match version {
+            Some(v) => v,
+            None => {
+                let user = self.get_user(id).await?;
+                if user.enabled == enabled {
+                    return Ok(user);
+                }
+                user.version
+            }
+        };
+        for _ in 0..MAX_CONFLICT_ATTEMPTS {
+            let body = EnabledUpdate { enabled, version };
+            let answer = self
+                .call_raw(&op, Method::PUT, &format!("users/{id}"), Some(&body))
+                .await?;
+            if answer.status.is_success() {
+                return decode(&op, &answer);
+            }
+            if !is_version_conflict(&answer) {
+                return Err(status_error(&op, &answer));
+            }
+            tracing::debug!(user_id = id, "version conflict; re-reading the account");
+            let current = self.get_user(id).await?;
+            if current.enabled == enabled {
+                return Ok(current);
+            }
+            version = current.version;
+        }
+        Err(ApiError::Conflict {
+            operation: op,
+            attempts: MAX_CONFLICT_ATTEMPTS,
+        })
+    }
+
+    /// A call whose error statuses become errors.
+    async fn call<B: Serialize>(
+        &self,
+        op: &Operation,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<Answer, ApiError> {
+        let answer = self.call_raw(op, method, path, body).await?;
+        if answer.status.is_success() {
+            Ok(answer)
+        } else {
+            Err(status_error(op, &answer))
+        }
+    }
+
+    /// An authenticated API call with retries; any final status is returned as is.
+    async fn call_raw<B: Serialize>(
+        &self,
+        op: &Operation,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<Answer, ApiError> {
+        let url = self.base.api(path);
+        let mut refreshed = false;
+        loop {
+            let token = self.token().await?;
+            let build = || {
+                let request = self
+                    .http
+                    .request(method.clone(), url.clone())
+                    .bearer_auth(token.expose());
+                match body {
+                    Some(body) => request.json(body),
+                    None => request,
+                }
+            };
+            let answer = self.send_with_retries(op, &method, path, build).await?;
+            let may_refresh = matches!(self.credentials, Credentials::ClientSecret { .. });
+            if answer.status == StatusCode::UNAUTHORIZED && may_refresh && !refreshed {
+                // The token may have been revoked or expired early: one fresh token, once.
+                self.tokens.invalidate(&token);
+                refreshed = true;
+                continue;
+            }
+            return Ok(answer);
+        }
+    }
+
+    /// Sends the request `build` makes until it gets a final answer: retryable statuses and
+    /// lost connections are tried again per the retry policy.
+    async fn send_with_retries(
+        &self,
+        op: &Operation,
+        method: &Method,
+        path: &str,
+        build: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<Answer, ApiError> {
+        let started = Instant::now();
+        let mut retry = 0;
+        loop {
+            let outcome = self.send(op, build(), method, path, retry).await;
+            let server_wait = match &outcome {
+                Ok(answer) if is_retryable_status(answer.status.as_u16()) => answer.retry_after,
+                Err(ApiError::Transport { .. } | ApiError::Timeout { .. }) => None,
+                _ => return outcome,
+            };
+            retry += 1;
+            match self.retry.delay(retry, server_wait, started.elapsed()) {
+                Some(delay) => self.sleep(op, delay).await?,
+                None => return outcome,
+            }
+        }
+    }
+
+    /// Sends one request, racing it against cancellation, and reads the whole body.
+    async fn send(
+        &self,
+        op: &Operation,
+        request: reqwest::RequestBuilder,
+        method: &Method,
+        path: &str,
+        attempt: u32,
+    ) -> Result<Answer, ApiError> {
+        let started = Instant::now();
+        let exchange = async {
+            let response = request.send().await?;
+            let status = response.status();
+            let retry_after = response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| parse_retry_after(v, SystemTime::now()));
+            let body = response.bytes().await?;
+            Ok::<_, reqwest::Error>((status, retry_after, body))
+        };
+        let result = tokio::select! {
+            result = exchange => result,
+            () = self.cancel.cancelled() => return Err(ApiError::Cancelled { operation: op.clone() }),
+        };
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        match result {
+            Ok((status, retry_after, body)) => {
+                tracing::debug!(
+                    method = %method, path = path, status = status.as_u16(),
+                    duration_ms = elapsed_ms, retry = attempt, "HTTP call"
+                );
+                Ok(Answer {
+                    status,
+                    body,
+                    retry_after,
+                })
+            }
+            Err(e) => {
+                tracing::debug!(
+                    method = %method, path = path, error = %transport_detail(&e),
+                    duration_ms = elapsed_ms, retry = attempt, "HTTP call failed"
+                );
+                Err(transport_error(op, &e, self.timeout))
+            }
+        }
+    }
+
+    async fn sleep(&self, op: &Operation, delay: Duration) -> Result<(), ApiError> {
+        tokio::select! {
+            () = tokio::time::sleep(delay) => Ok(()),
+            () = self.cancel.cancelled() => Err(ApiError::Cancelled { operation: op.clone() }),
+        }
+    }
+
+    /// The current access token, fetched if there is none fresh.
+    async fn token(&self) -> Result<Secret, ApiError> {
+        match &self.credentials {
+            Credentials::AccessToken(token) => Ok(token.clone()),
+            Credentials::ClientSecret { client_id, client_secret } => {
+                self.tokens
+                    .get_or_fetch(|| self.fetch_token(client_id, client_secret))
+                    .await
+            }
+        }
+    }
+
+    /// `POST /idp/token` with HTTP Basic client authentication, retried like any call.
+    async fn fetch_token(
+        &self,
+        client_id: &str,
+        client_secret: &Secret,
+    ) -> Result<(Secret, Duration), ApiError> {
+        let op = Operation::Token;
+        let url = self.base.api("idp/token");
+        let build = || {
+            self.http
+                .post(url.clone())
+                .basic_auth(client_id, Some(client_secret.expose()))
+                .form(&[("grant_type", "client_credentials")])
+        };
+        let answer = self
+            .send_with_retries(&op, &Method::POST, "idp/token", build)
+            .await?;
+        if !answer.status.is_success() {
+            return Err(status_error(&op, &answer));
+        }
+        let token: TokenAnswer = decode(&op, &answer)?;
+        if token.access_token.is_empty() {
+            return Err(ApiError::InvalidResponse {
+                operation: op,
+                detail: "the token answer has an empty access_token".into(),
+            });
+        }
+        let lifetime = token.lifetime(SystemTime::now());
+        Ok((Secret::new(token.access_token), lifetime))
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(op: &Operation, answer: &Answer) -> Result<T, ApiError> {
+    serde_json::from_slice(&answer.body).map_err(|e| ApiError::InvalidResponse {
+        operation: op.clone(),
+        detail: e.to_string(),
+    })
+}
+
+fn status_error(op: &Operation, answer: &Answer) -> ApiError {
+    let (code, message) = parse_error_body(&answer.body);
+    ApiError::Status {
+        operation: op.clone(),
+        status: answer.status.as_u16(),
+        code,
+        message,
+    }
+}
+
+/// 409, or a 400 whose message says the version is stale (the API docs leave this open).
+fn is_version_conflict(answer: &Answer) -> bool {
+    match answer.status {
+        StatusCode::CONFLICT => true,
+        StatusCode::BAD_REQUEST => {
+            let (_, message) = parse_error_body(&answer.body);
+            let message = message.to_ascii_lowercase();
+            message.contains("version") && (message.contains("mismatch") || message.contains("stale") || message.contains("conflict"))
+        }
+        _ => false,
+    }
+}
+
+fn transport_error(op: &Operation, e: &reqwest::Error, timeout: Duration) -> ApiError {
+    if e.is_timeout() {
+        ApiError::Timeout {
+            operation: op.clone(),
+            seconds: timeout.as_secs(),
+        }
+    } else {
+        ApiError::Transport {
+            operation: op.clone(),
+            detail: transport_detail(e),
+        }
+    }
+}
+
+/// The cause chain of a transport error, without the URL (which reqwest puts in its message).
+fn transport_detail(e: &reqwest::Error) -> String {
+    let mut parts = Vec::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        parts.push(cause.to_string());
+        source = cause.source();
+    }
+    if parts.is_empty() {
+        parts.push(e.without_url_ref());
+    }
+    parts.join(": ")
+}
+
+trait WithoutUrl {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrl for reqwest::Error {
+    fn without_url_ref(&self) -> String {
+        let mut message = self.to_string();
+        if let Some(url) = self.url() {
+            message = message.replace(url.as_str(), "<url>");
+        }
+        message
+    }
+}

@@ -1,0 +1,215 @@
+//! Every way an API call can fail, as one error type, and the parser for the two error bodies
+//! Acronis sends: the API's `{"error": {"code", "message", "details", "domain"}}` and OAuth's
+//! `{"error": "...", "error_description": "..."}` (plus anything else, e.g. a proxy's HTML page).
+
+use std::fmt;
+
+/// What the provider was doing when a call failed, named in every message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Operation {
+    Token,
+    ReadUser(String),
+    UpdateUser(String),
+    ListUsers,
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Operation::Token => f.write_str("requesting an access token"),
+            Operation::ReadUser(id) => write!(f, "reading user {id}"),
+            Operation::UpdateUser(id) => write!(f, "updating user {id}"),
+            Operation::ListUsers => f.write_str("listing users"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// The API answered with an error status.
+    #[error("{operation} failed: HTTP {status}: {message}")]
+    Status {
+        operation: Operation,
+        status: u16,
+        /// Acronis' own error code, when the body had one.
+        code: Option<String>,
+        message: String,
+    },
+    /// No answer: connection refused or reset, DNS, TLS.
+    #[error("{operation} failed: could not reach the API: {detail}")]
+    Transport { operation: Operation, detail: String },
+    #[error("{operation} failed: no answer within {seconds} s")]
+    Timeout { operation: Operation, seconds: u64 },
+    #[error("{operation} was cancelled: Terraform asked the provider to stop")]
+    Cancelled { operation: Operation },
+    /// A success status with a body that is not what the API documents.
+    #[error("{operation} failed: the API's answer could not be read: {detail}")]
+    InvalidResponse { operation: Operation, detail: String },
+    /// The account kept changing under us.
+    #[error("{operation} failed: the account changed {attempts} times while it was being updated")]
+    Conflict { operation: Operation, attempts: u32 },
+}
+
+impl ApiError {
+    /// The HTTP status, for errors that have one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+
+    /// What the user can do about it.
+    pub fn hint(&self) -> &'static str {
+        match (self, self.status()) {
+            (ApiError::Status { operation: Operation::Token, .. }, Some(400 | 401)) => {
+                "Check client_id and client_secret (or ACRONIS_CLIENT_ID / ACRONIS_CLIENT_SECRET): \
+                 the identity provider refused them."
+            }
+            (_, Some(401)) => {
+                "The API refused the credentials. Check client_id and client_secret, or that the \
+                 access_token has not expired."
+            }
+            (_, Some(403)) => {
+                "The API client is not allowed to do this: its tenant must own the user, and it \
+                 needs an administrator role there."
+            }
+            (_, Some(404)) => {
+                "No such user: check the user_id, and that the account has not been deleted."
+            }
+            (_, Some(409)) | (ApiError::Conflict { .. }, _) => {
+                "Someone else is changing this account; run terraform apply again."
+            }
+            (_, Some(429)) => "The API is rate limiting this client; try again later.",
+            (_, Some(500..=599)) | (ApiError::Transport { .. }, _) | (ApiError::Timeout { .. }, _) => {
+                "The API is unreachable or failing; check base_url and try again later \
+                 (max_retries and request_timeout tune how long the provider keeps trying)."
+            }
+            (ApiError::Cancelled { .. }, _) => "The operation was interrupted; nothing more was sent.",
+            _ => "",
+        }
+    }
+}
+
+/// The code and message of an error body, whichever shape it has.
+pub fn parse_error_body(body: &[u8]) -> (Option<String>, String) {
+    if let Ok(json) = serde_json::from_slice::<serde_json::Value>(body) {
+        match &json["error"] {
+            serde_json::Value::Object(error) => {
+                let code = error.get("code").and_then(code_text);
+                let mut message = error
+                    .get("message")
+                    .and_then(|m| m.as_str())
+                    .unwrap_or_default()
+                    .to_owned();
+                if let Some(info) = error
+                    .get("details")
+                    .and_then(|d| d.get("info"))
+                    .and_then(|i| i.as_str())
+                    .filter(|i| !i.is_empty() && *i != message)
+                {
+                    message = if message.is_empty() {
+                        info.to_owned()
+                    } else {
+                        format!("{message} ({info})")
+                    };
+                }
+                return (code, non_empty(message));
+            }
+            serde_json::Value::String(code) => {
+                let description = json["error_description"].as_str().unwrap_or_default();
+                let message = if description.is_empty() {
+                    code.clone()
+                } else {
+                    format!("{code}: {description}")
+                };
+                return (Some(code.clone()), message);
+            }
+            _ => {}
+        }
+    }
+    (None, describe_unparsed(body))
+}
+
+fn code_text(code: &serde_json::Value) -> Option<String> {
+    match code {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn non_empty(message: String) -> String {
+    if message.trim().is_empty() {
+        "no message given".to_owned()
+    } else {
+        message
+    }
+}
+
+/// A short, printable description of a body that is not an API error (e.g. an HTML page).
+fn describe_unparsed(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        return "empty response body".to_owned();
+    }
+    if text.starts_with('<') {
+        return "the response was an HTML page, not the API (a proxy or a wrong base_url?)".to_owned();
+    }
+    let snippet: String = text.chars().filter(|c| !c.is_control()).take(200).collect();
+    format!("unexpected response: {snippet}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_api_error_shape() {
+        let body = br#"{"error":{"code":1006,"message":"It is prohibited to delete a non-disabled tenant.","details":{"info":"disable it first"},"domain":"PlatformAccountServer"}}"#;
+        let (code, message) = parse_error_body(body);
+        assert_eq!(code.as_deref(), Some("1006"));
+        assert_eq!(
+            message,
+            "It is prohibited to delete a non-disabled tenant. (disable it first)"
+        );
+    }
+
+    #[test]
+    fn parses_the_oauth_shape() {
+        let (code, message) =
+            parse_error_body(br#"{"error":"invalid_client","error_description":"Bad secret"}"#);
+        assert_eq!(code.as_deref(), Some("invalid_client"));
+        assert_eq!(message, "invalid_client: Bad secret");
+    }
+
+    #[test]
+    fn describes_bodies_that_are_not_json() {
+        assert!(parse_error_body(b"<html><body>502 Bad Gateway</body></html>")
+            .1
+            .contains("HTML page"));
+        assert_eq!(parse_error_body(b"").1, "empty response body");
+        assert_eq!(parse_error_body(b"oops").1, "unexpected response: oops");
+        assert_eq!(parse_error_body(br#"{"error":{}}"#).1, "no message given");
+    }
+
+    #[test]
+    fn hints_follow_the_status() {
+        let err = |status| ApiError::Status {
+            operation: Operation::ReadUser("u".into()),
+            status,
+            code: None,
+            message: "m".into(),
+        };
+        assert!(err(403).hint().contains("tenant"));
+        assert!(err(404).hint().contains("No such user"));
+        assert!(err(401).hint().contains("credentials"));
+        assert!(err(404).is_not_found());
+        assert!(err(404).to_string().contains("reading user u failed: HTTP 404: m"));
+    }
+}

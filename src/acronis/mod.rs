@@ -1,0 +1,19 @@
+//! The Acronis Cyber Platform account API, as this provider uses it: OAuth2 client-credentials
+//! tokens, reading and updating users, the API's error shapes, and retries. Nothing here knows
+//! about Terraform.
+
+pub mod auth;
+pub mod client;
+pub mod error;
+pub mod retry;
+pub mod secret;
+pub mod url;
+pub mod user;
+
+pub use auth::Credentials;
+pub use client::{AcronisClient, ClientOptions};
+pub use error::{ApiError, Operation};
+pub use retry::RetryPolicy;
+pub use secret::Secret;
+pub use url::{BaseUrl, BaseUrlError};
+pub use user::User;

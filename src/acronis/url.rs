@@ -1,0 +1,135 @@
+//! The data-center URL users give (`https://eu2-cloud.acronis.com`, with or without `/api/2`
+//! and a trailing slash), checked and normalised to the API root.
+
+use reqwest::Url;
+
+/// A checked data-center URL; `api(path)` builds endpoint URLs under `/api/2`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// The API root, always ending in `/api/2/`.
+    api_root: Url,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BaseUrlError {
+    #[error("it is empty")]
+    Empty,
+    #[error("it is not a URL ({0}); expected the data-center address, e.g. https://eu2-cloud.acronis.com")]
+    NotAUrl(String),
+    #[error("it uses {0}://; the API is only served over https:// (http:// is accepted for loopback addresses only)")]
+    Scheme(String),
+    #[error("it has a query or fragment; give only the data-center address, e.g. https://eu2-cloud.acronis.com")]
+    QueryOrFragment,
+    #[error("it has credentials in it; pass them as client_id and client_secret instead")]
+    UserInfo,
+    #[error("its path {0:?} is not the API's; give the data-center address alone or with /api/2")]
+    Path(String),
+}
+
+impl BaseUrl {
+    pub fn parse(raw: &str) -> Result<BaseUrl, BaseUrlError> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(BaseUrlError::Empty);
+        }
+        let url = Url::parse(raw).map_err(|e| BaseUrlError::NotAUrl(e.to_string()))?;
+        match url.scheme() {
+            "https" => {}
+            "http" if is_loopback(&url) => {}
+            other => return Err(BaseUrlError::Scheme(other.to_owned())),
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(BaseUrlError::NotAUrl("no host".into()));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(BaseUrlError::QueryOrFragment);
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(BaseUrlError::UserInfo);
+        }
+        let path = url.path().trim_end_matches('/');
+        if !(path.is_empty() || path == "/api/2") {
+            return Err(BaseUrlError::Path(url.path().to_owned()));
+        }
+        let mut api_root = url;
+        api_root.set_path("/api/2/");
+        Ok(BaseUrl { api_root })
+    }
+
+    /// The URL of `path` (relative, e.g. `users/<id>`) under the API root.
+    pub fn api(&self, path: &str) -> Url {
+        // Joining a relative path to a root ending in '/' cannot fail.
+        self.api_root
+            .join(path)
+            .unwrap_or_else(|_| self.api_root.clone())
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.api_root.as_str()
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_every_form_users_copy() {
+        for raw in [
+            "https://eu2-cloud.acronis.com",
+            "https://eu2-cloud.acronis.com/",
+            "https://eu2-cloud.acronis.com/api/2",
+            "https://eu2-cloud.acronis.com/api/2/",
+            "  https://eu2-cloud.acronis.com  ",
+        ] {
+            let base = BaseUrl::parse(raw).expect(raw);
+            assert_eq!(
+                base.api("users/abc").as_str(),
+                "https://eu2-cloud.acronis.com/api/2/users/abc",
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn plain_http_only_for_loopback() {
+        assert!(BaseUrl::parse("http://127.0.0.1:8080").is_ok());
+        assert!(BaseUrl::parse("http://localhost:1/api/2").is_ok());
+        assert!(BaseUrl::parse("http://[::1]:9").is_ok());
+        assert_eq!(
+            BaseUrl::parse("http://eu2-cloud.acronis.com"),
+            Err(BaseUrlError::Scheme("http".into()))
+        );
+        assert_eq!(
+            BaseUrl::parse("ftp://x"),
+            Err(BaseUrlError::Scheme("ftp".into()))
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_data_center_address() {
+        assert_eq!(BaseUrl::parse(" "), Err(BaseUrlError::Empty));
+        assert!(matches!(BaseUrl::parse("eu2-cloud.acronis.com"), Err(BaseUrlError::NotAUrl(_))));
+        assert_eq!(
+            BaseUrl::parse("https://x.acronis.com/?a=1"),
+            Err(BaseUrlError::QueryOrFragment)
+        );
+        assert_eq!(
+            BaseUrl::parse("https://u:p@x.acronis.com"),
+            Err(BaseUrlError::UserInfo)
+        );
+        assert!(matches!(
+            BaseUrl::parse("https://x.acronis.com/api/1"),
+            Err(BaseUrlError::Path(_))
+        ));
+    }
+}

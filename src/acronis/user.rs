@@ -1,0 +1,82 @@
+//! The user object, as far as the provider reads it. Unknown fields are ignored: the API adds
+//! fields over time.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub version: i64,
+    pub enabled: bool,
+    #[serde(default)]
+    pub activated: Option<bool>,
+    #[serde(default)]
+    pub tenant_id: Option<String>,
+    #[serde(default)]
+    pub login: Option<String>,
+    #[serde(default)]
+    pub contact: Contact,
+    #[serde(default)]
+    pub mfa_status: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub deleted_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct Contact {
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub firstname: Option<String>,
+    #[serde(default)]
+    pub lastname: Option<String>,
+}
+
+/// The answer of the batch read `GET /users?uuids=...`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct UserPage {
+    #[serde(default)]
+    pub items: Vec<User>,
+}
+
+/// Checks the form the API requires of a user id: a lowercase UUID.
+pub fn is_valid_user_id(id: &str) -> bool {
+    let bytes = id.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_digit() || (b'a'..=b'f').contains(b),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_full_user_and_ignores_unknown_fields() {
+        let user: User = serde_json::from_str(
+            r#"{"id":"1c234e69-5469-424a-a6d1-ff5658b387a6","version":4,"enabled":false,
+                "activated":true,"tenant_id":"t","login":"john","contact":{"email":"j@x","firstname":"J"},
+                "mfa_status":"disabled","created_at":"2026-01-01T00:00:00Z","deleted_at":null,
+                "brand_new_field":{"x":1}}"#,
+        )
+        .expect("user");
+        assert_eq!(user.version, 4);
+        assert!(!user.enabled);
+        assert_eq!(user.contact.email.as_deref(), Some("j@x"));
+        assert_eq!(user.contact.lastname, None);
+    }
+
+    #[test]
+    fn user_ids_are_lowercase_uuids() {
+        assert!(is_valid_user_id("1c234e69-5469-424a-a6d1-ff5658b387a6"));
+        assert!(!is_valid_user_id("1C234E69-5469-424A-A6D1-FF5658B387A6"));
+        assert!(!is_valid_user_id("1c234e69-5469-424a-a6d1-ff5658b387a"));
+        assert!(!is_valid_user_id("1c234e69x5469-424a-a6d1-ff5658b387a6"));
+        assert!(!is_valid_user_id(""));
+        assert!(!is_valid_user_id(" 1c234e69-5469-424a-a6d1-ff5658b387a6"));
+    }
+}

@@ -1,0 +1,76 @@
+//! The provider binary: `--version`, `--debug` (serve for a debugger), or, when Terraform
+//! launches it, serve the provider over go-plugin.
+
+use std::process::ExitCode;
+
+use terraform_provider_acronis::plugin::{self, HandshakeEnv, ServeOptions};
+use terraform_provider_acronis::provider::{AcronisProvider, PROVIDER_ADDRESS};
+use terraform_provider_acronis::tfplugin::PROTOCOL_VERSION;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let debug = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        [] => false,
+        ["--debug"] => true,
+        ["--version" | "-v"] => {
+            println!("terraform-provider-acronis {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        ["--help" | "-h"] => {
+            println!("{}", usage());
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("{}", usage());
+            return ExitCode::from(2);
+        }
+    };
+    let env = HandshakeEnv::from_env();
+    if !debug && !env.launched_by_terraform() {
+        eprintln!("{}", plugin::PluginError::NotLaunchedByTerraform);
+        return ExitCode::FAILURE;
+    }
+    terraform_provider_acronis::logging::init_from_env();
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("could not start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let options = ServeOptions {
+        protocol_versions: &[PROTOCOL_VERSION],
+        provider_address: PROVIDER_ADDRESS,
+    };
+    let routes = tonic::service::Routes::new(AcronisProvider::default().into_service());
+    let result = runtime.block_on(async move {
+        if debug {
+            plugin::serve_debug(routes, options, env).await
+        } else {
+            plugin::serve(routes, options, env).await
+        }
+    });
+    // Do not wait for idle pooled connections or timers: Terraform is waiting for us to exit.
+    runtime.shutdown_background();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("terraform-provider-acronis: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn usage() -> String {
+    format!(
+        "terraform-provider-acronis {}\n\n\
+         A Terraform plugin: Terraform starts it when a configuration uses the acronis provider.\n\n\
+         Options:\n  --version  print the version\n  --debug    serve without Terraform launching it, and print the\n             TF_REATTACH_PROVIDERS value to attach Terraform to it",
+        env!("CARGO_PKG_VERSION")
+    )
+}

@@ -1,0 +1,52 @@
+//! go-plugin hosting: everything needed for Terraform (or any go-plugin client) to start this
+//! process and talk gRPC to it, and nothing about what the gRPC service does.
+//!
+//! - [`handshake`]: the magic cookie, protocol negotiation and the handshake line.
+//! - [`tls`]: AutoMTLS, a fresh server certificate and the pinned client certificate.
+//! - [`listener`]: the unix socket in a private directory, and the connection type.
+//! - [`services`]: the controller (Shutdown), stdio and health services go-plugin expects.
+//! - [`server`]: puts the pieces together and runs until Terraform says it is done.
+
+pub mod handshake;
+pub mod listener;
+pub mod server;
+pub mod services;
+pub mod tls;
+
+pub use handshake::HandshakeEnv;
+pub use server::{serve, serve_debug, ServeOptions};
+
+/// Generated types of go-plugin's own services (`proto/plugin.proto`).
+#[allow(clippy::all, missing_docs)]
+pub mod proto {
+    tonic::include_proto!("plugin");
+}
+
+/// Generated types of the gRPC health service (`proto/health.proto`).
+#[allow(clippy::all, missing_docs)]
+pub mod health_proto {
+    tonic::include_proto!("grpc.health.v1");
+}
+
+/// Why the plugin could not be hosted.
+#[derive(Debug, thiserror::Error)]
+pub enum PluginError {
+    #[error(
+        "this is a Terraform plugin: Terraform starts it when it needs the provider, so it \
+         is not meant to be run by hand (run `terraform init` and `terraform plan` in a \
+         configuration that uses it, or pass --debug to serve it for a debugger)"
+    )]
+    NotLaunchedByTerraform,
+    #[error("PLUGIN_CLIENT_CERT is not a PEM certificate: {0}")]
+    BadClientCert(String),
+    #[error("could not make the server certificate: {0}")]
+    Certificate(String),
+    #[error("could not set up TLS: {0}")]
+    Tls(String),
+    #[error("could not create the plugin socket: {0}")]
+    Socket(#[source] std::io::Error),
+    #[error("could not write the handshake line: {0}")]
+    Stdout(#[source] std::io::Error),
+    #[error("the gRPC server failed: {0}")]
+    Server(String),
+}

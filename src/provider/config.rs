@@ -1,0 +1,259 @@
+//! The provider block: its schema, its checks, and turning it (with the `ACRONIS_*`
+//! environment variables as fallbacks) into API client settings.
+
+use std::time::Duration;
+
+use crate::acronis::{BaseUrl, ClientOptions, Credentials, RetryPolicy, Secret};
+use crate::tfplugin::schema::{Attribute, Mode, SchemaDef, Type};
+use crate::tfplugin::{Diagnostic, Diagnostics, Value};
+
+pub const SCHEMA: SchemaDef = SchemaDef {
+    version: 0,
+    description: "The Acronis provider manages accounts of the Acronis Cyber Platform through its \
+                  account-management API. Authenticate with an API client (`client_id` and \
+                  `client_secret`) or with an `access_token` minted elsewhere.",
+    attributes: &[
+        Attribute::new(
+            "base_url",
+            Type::String,
+            Mode::Optional,
+            "The data-center URL of your Acronis account, e.g. `https://eu2-cloud.acronis.com` \
+             (with or without `/api/2`). Falls back to `ACRONIS_BASE_URL`. `https://` is \
+             required; `http://` is accepted for loopback addresses only.",
+        ),
+        Attribute::new(
+            "client_id",
+            Type::String,
+            Mode::Optional,
+            "The id of an API client. Falls back to `ACRONIS_CLIENT_ID`.",
+        ),
+        Attribute::new(
+            "client_secret",
+            Type::String,
+            Mode::Optional,
+            "The secret of that API client. Falls back to `ACRONIS_CLIENT_SECRET`.",
+        )
+        .sensitive(),
+        Attribute::new(
+            "access_token",
+            Type::String,
+            Mode::Optional,
+            "A bearer token obtained elsewhere, instead of `client_id` and `client_secret`. \
+             Falls back to `ACRONIS_ACCESS_TOKEN`.",
+        )
+        .sensitive(),
+        Attribute::new(
+            "ca_file",
+            Type::String,
+            Mode::Optional,
+            "Path to a PEM file of extra CA certificates to trust, for deployments behind a \
+             private CA. Falls back to `ACRONIS_CA_FILE`. The system trust store is always used.",
+        ),
+        Attribute::new(
+            "max_retries",
+            Type::Number,
+            Mode::Optional,
+            "How many times a failed call (HTTP 429, 5xx, lost connection) is retried, 0 to 10. \
+             Defaults to 3.",
+        ),
+        Attribute::new(
+            "request_timeout",
+            Type::Number,
+            Mode::Optional,
+            "Seconds to wait for one HTTP answer, 1 to 600. Defaults to 30.",
+        ),
+    ],
+};
+
+/// Every environment variable the provider reads, with the argument it stands in for.
+pub const ENVIRONMENT: &[(&str, &str)] = &[
+    ("ACRONIS_BASE_URL", "base_url"),
+    ("ACRONIS_CLIENT_ID", "client_id"),
+    ("ACRONIS_CLIENT_SECRET", "client_secret"),
+    ("ACRONIS_ACCESS_TOKEN", "access_token"),
+    ("ACRONIS_CA_FILE", "ca_file"),
+];
+
+const DEFAULT_MAX_RETRIES: i64 = 3;
+const MAX_RETRIES_LIMIT: i64 = 10;
+const DEFAULT_TIMEOUT_SECS: i64 = 30;
+const TIMEOUT_LIMIT_SECS: i64 = 600;
+
+/// Checks what can be checked before the environment is consulted: known values only.
+pub fn validate(config: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    if let Some(raw) = config.get("base_url").as_str() {
+        if let Err(e) = BaseUrl::parse(raw) {
+            diags.push(invalid_base_url(&e.to_string()));
+        }
+    }
+    for name in ["client_id", "client_secret", "access_token", "ca_file"] {
+        if let Some(s) = config.get(name).as_str() {
+            if s.trim().is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        format!("Empty {name}"),
+                        format!("{name} is set to an empty string; remove it to use the environment variable, or give a value."),
+                    )
+                    .at(name),
+                );
+            }
+        }
+    }
+    if let Err(d) = number_in_range(config, "max_retries", 0, MAX_RETRIES_LIMIT, DEFAULT_MAX_RETRIES) {
+        diags.push(d);
+    }
+    if let Err(d) = number_in_range(config, "request_timeout", 1, TIMEOUT_LIMIT_SECS, DEFAULT_TIMEOUT_SECS) {
+        diags.push(d);
+    }
+    diags
+}
+
+fn invalid_base_url(reason: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Invalid base_url",
+        format!("The base_url (or ACRONIS_BASE_URL) is not usable: {reason}."),
+    )
+    .at("base_url")
+}
+
+/// A whole number in `min..=max`, or `default` when null.
+fn number_in_range(config: &Value, name: &str, min: i64, max: i64, default: i64) -> Result<i64, Diagnostic> {
+    let value = config.get(name);
+    if value.is_null() || value.is_unknown() {
+        return Ok(default);
+    }
+    match value.as_i64() {
+        Some(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(Diagnostic::error(
+            format!("Invalid {name}"),
+            format!("{name} must be a whole number from {min} to {max}."),
+        )
+        .at(name)),
+    }
+}
+
+/// Resolves the provider block and the environment into client settings, or says exactly what
+/// is missing or wrong.
+pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> Result<ClientOptions, Diagnostics> {
+    let mut diags = validate(config);
+    let setting = |name: &str, var: &str, diags: &mut Diagnostics| -> Option<String> {
+        match config.get(name) {
+            Value::Unknown => {
+                diags.push(
+                    Diagnostic::error(
+                        format!("Unknown {name}"),
+                        format!("{name} depends on a value that is not known until apply; the provider needs it to plan. Set it from a variable or {var}."),
+                    )
+                    .at(name),
+                );
+                None
+            }
+            Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+            _ => env(var).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+        }
+    };
+    let base_url = setting("base_url", "ACRONIS_BASE_URL", &mut diags);
+    let client_id = setting("client_id", "ACRONIS_CLIENT_ID", &mut diags);
+    let client_secret = setting("client_secret", "ACRONIS_CLIENT_SECRET", &mut diags);
+    let access_token = setting("access_token", "ACRONIS_ACCESS_TOKEN", &mut diags);
+    let ca_file = setting("ca_file", "ACRONIS_CA_FILE", &mut diags);
+
+    let base_url = match base_url.as_deref().map(BaseUrl::parse) {
+        Some(Ok(url)) => Some(url),
+        Some(Err(e)) => {
+            // A bad value from the provider block is already reported by `validate`.
+            if config.get("base_url").is_null() {
+                diags.push(invalid_base_url(&e.to_string()));
+            }
+            None
+        }
+        None => {
+            diags.push(
+                Diagnostic::error(
+                    "Missing base_url",
+                    "Set base_url in the provider block or ACRONIS_BASE_URL to your data-center URL, e.g. https://eu2-cloud.acronis.com (the address you sign in to the console at).",
+                )
+                .at("base_url"),
+            );
+            None
+        }
+    };
+    let credentials = credentials(client_id, client_secret, access_token, &mut diags);
+    let extra_ca_pem = ca_file.and_then(|path| match std::fs::read(&path) {
+        Ok(pem) => Some(pem),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("Unreadable ca_file", format!("Could not read the CA file {path:?}: {e}.")).at("ca_file"),
+            );
+            None
+        }
+    });
+    let max_retries = number_in_range(config, "max_retries", 0, MAX_RETRIES_LIMIT, DEFAULT_MAX_RETRIES).unwrap_or(DEFAULT_MAX_RETRIES);
+    let timeout = number_in_range(config, "request_timeout", 1, TIMEOUT_LIMIT_SECS, DEFAULT_TIMEOUT_SECS).unwrap_or(DEFAULT_TIMEOUT_SECS);
+
+    match (base_url, credentials) {
+        (Some(base_url), Some(credentials)) if !diags.has_errors() => Ok(ClientOptions {
+            base_url,
+            credentials,
+            retry: RetryPolicy {
+                max_retries: max_retries as u32,
+                ..RetryPolicy::default()
+            },
+            request_timeout: Duration::from_secs(timeout as u64),
+            extra_ca_pem,
+            user_agent: format!("terraform-provider-acronis/{}", env!("CARGO_PKG_VERSION")),
+        }),
+        _ => Err(diags),
+    }
+}
+
+/// Exactly one way to authenticate: client id and secret together, or an access token.
+fn credentials(
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    access_token: Option<String>,
+    diags: &mut Diagnostics,
+) -> Option<Credentials> {
+    match (client_id, client_secret, access_token) {
+        (Some(client_id), Some(secret), None) => Some(Credentials::ClientSecret {
+            client_id,
+            client_secret: Secret::new(secret),
+        }),
+        (None, None, Some(token)) => Some(Credentials::AccessToken(Secret::new(token))),
+        (None, None, None) => {
+            diags.push(Diagnostic::error(
+                "No credentials",
+                "Set client_id and client_secret (or ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET) to the id and secret of an API client, or access_token (or ACRONIS_ACCESS_TOKEN) to a bearer token.",
+            ));
+            None
+        }
+        (Some(_), None, None) => {
+            diags.push(
+                Diagnostic::error("Missing client_secret", "client_id is set but client_secret is not: set client_secret or ACRONIS_CLIENT_SECRET.")
+                    .at("client_secret"),
+            );
+            None
+        }
+        (None, Some(_), None) => {
+            diags.push(
+                Diagnostic::error("Missing client_id", "client_secret is set but client_id is not: set client_id or ACRONIS_CLIENT_ID.")
+                    .at("client_id"),
+            );
+            None
+        }
+        (_, _, Some(_)) => {
+            diags.push(
+                Diagnostic::error(
+                    "Conflicting credentials",
+                    "Both access_token and client credentials are set (in the provider block or ACRONIS_* variables); use one way to authenticate: unset access_token / ACRONIS_ACCESS_TOKEN, or client_id and client_secret / ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET.",
+                )
+                .at("access_token"),
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

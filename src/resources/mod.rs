@@ -1,0 +1,3 @@
+//! The provider's managed resources.
+
+pub mod user_status;

@@ -1,0 +1,141 @@
+//! Builders for schemas as the protocol describes them: attributes with a type, flags and a
+//! Markdown description. Types are written as Terraform's JSON type constraints.
+
+use super::proto::{schema, Schema, StringKind};
+
+/// The primitive types this provider's schemas use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Type {
+    String,
+    Bool,
+    Number,
+}
+
+impl Type {
+    /// The JSON type constraint, e.g. `"string"` (with its quotes).
+    pub fn json(self) -> Vec<u8> {
+        match self {
+            Type::String => b"\"string\"".to_vec(),
+            Type::Bool => b"\"bool\"".to_vec(),
+            Type::Number => b"\"number\"".to_vec(),
+        }
+    }
+
+    /// The name Terraform's documentation uses for the type.
+    pub fn name(self) -> &'static str {
+        match self {
+            Type::String => "String",
+            Type::Bool => "Boolean",
+            Type::Number => "Number",
+        }
+    }
+}
+
+/// How an attribute is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Required,
+    Optional,
+    /// Set by the provider only.
+    Computed,
+    /// Set in configuration or, when left out, by the provider (a default).
+    OptionalComputed,
+}
+
+/// One attribute of a schema, described once and used for both the protocol and the docs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    pub name: &'static str,
+    pub ty: Type,
+    pub mode: Mode,
+    pub sensitive: bool,
+    pub description: &'static str,
+}
+
+impl Attribute {
+    pub const fn new(name: &'static str, ty: Type, mode: Mode, description: &'static str) -> Self {
+        Attribute {
+            name,
+            ty,
+            mode,
+            sensitive: false,
+            description,
+        }
+    }
+
+    pub const fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+
+    pub fn to_proto(&self) -> schema::Attribute {
+        schema::Attribute {
+            name: self.name.to_owned(),
+            r#type: self.ty.json(),
+            description: self.description.to_owned(),
+            description_kind: StringKind::Markdown as i32,
+            required: self.mode == Mode::Required,
+            optional: matches!(self.mode, Mode::Optional | Mode::OptionalComputed),
+            computed: matches!(self.mode, Mode::Computed | Mode::OptionalComputed),
+            sensitive: self.sensitive,
+            ..Default::default()
+        }
+    }
+}
+
+/// A whole schema: a version, a description and flat attributes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaDef {
+    pub version: i64,
+    pub description: &'static str,
+    pub attributes: &'static [Attribute],
+}
+
+impl SchemaDef {
+    pub fn to_proto(&self) -> Schema {
+        Schema {
+            version: self.version,
+            block: Some(schema::Block {
+                version: self.version,
+                attributes: self.attributes.iter().map(Attribute::to_proto).collect(),
+                block_types: Vec::new(),
+                description: self.description.to_owned(),
+                description_kind: StringKind::Markdown as i32,
+                deprecated: false,
+            }),
+        }
+    }
+
+    pub fn attribute(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ATTRS: &[Attribute] = &[
+        Attribute::new("a", Type::String, Mode::Required, "A."),
+        Attribute::new("b", Type::Number, Mode::Computed, "B."),
+        Attribute::new("c", Type::String, Mode::OptionalComputed, "C.").sensitive(),
+    ];
+
+    #[test]
+    fn flags_follow_the_mode() {
+        let schema = SchemaDef {
+            version: 2,
+            description: "d",
+            attributes: ATTRS,
+        }
+        .to_proto();
+        let block = schema.block.expect("block");
+        assert_eq!(schema.version, 2);
+        let (a, b, c) = (&block.attributes[0], &block.attributes[1], &block.attributes[2]);
+        assert!(a.required && !a.optional && !a.computed);
+        assert_eq!(a.r#type, b"\"string\"");
+        assert!(!b.required && !b.optional && b.computed);
+        assert_eq!(b.r#type, b"\"number\"");
+        assert!(c.optional && c.computed && c.sensitive);
+    }
+}

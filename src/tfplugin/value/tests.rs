@@ -1,0 +1,149 @@
+//! The codec against byte strings written down from the msgpack spec and Terraform's use of it.
+
+use super::*;
+
+fn obj(pairs: &[(&str, Value)]) -> Value {
+    Value::object(pairs.iter().map(|(k, v)| (*k, v.clone())))
+}
+
+#[test]
+fn decodes_scalars() {
+    assert_eq!(Value::from_msgpack(&[0xc0]), Ok(Value::Null));
+    assert_eq!(Value::from_msgpack(&[0xc3]), Ok(Value::Bool(true)));
+    assert_eq!(Value::from_msgpack(&[0xc2]), Ok(Value::Bool(false)));
+    assert_eq!(Value::from_msgpack(&[0x07]), Ok(Value::from(7)));
+    assert_eq!(Value::from_msgpack(&[0xff]), Ok(Value::from(-1)));
+    // int64 -2^40
+    assert_eq!(
+        Value::from_msgpack(&[0xd3, 0xff, 0xff, 0xff, 0x00, 0, 0, 0, 0]),
+        Ok(Value::from(-(1i64 << 40)))
+    );
+    // float64 1.5
+    assert_eq!(
+        Value::from_msgpack(&[0xcb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0]),
+        Ok(Value::Number(Number::Float(1.5)))
+    );
+    assert_eq!(
+        Value::from_msgpack(&[0xa3, b'a', b'b', b'c']),
+        Ok(Value::from("abc"))
+    );
+}
+
+#[test]
+fn every_extension_is_unknown() {
+    // The wholly unknown value.
+    assert_eq!(Value::from_msgpack(&[0xd4, 0x00, 0x00]), Ok(Value::Unknown));
+    // A refined unknown: ext 12 whose payload is the map {1: true} (known not null).
+    assert_eq!(
+        Value::from_msgpack(&[0xc7, 0x03, 0x0c, 0x81, 0x01, 0xc3]),
+        Ok(Value::Unknown)
+    );
+    // Any other extension type also stands for an unknown.
+    assert_eq!(Value::from_msgpack(&[0xd5, 0x05, 1, 2]), Ok(Value::Unknown));
+}
+
+#[test]
+fn decodes_an_object_with_an_unknown_attribute() {
+    // {"enabled": false, "version": <unknown>}
+    let mut bytes = vec![0x82, 0xa7];
+    bytes.extend_from_slice(b"enabled");
+    bytes.push(0xc2);
+    bytes.push(0xa7);
+    bytes.extend_from_slice(b"version");
+    bytes.extend_from_slice(&[0xd4, 0, 0]);
+    let value = Value::from_msgpack(&bytes).expect("valid object");
+    assert_eq!(value.get("enabled"), &Value::Bool(false));
+    assert!(value.get("version").is_unknown());
+    assert!(!value.is_wholly_known());
+    assert_eq!(value.get("missing"), &Value::Null);
+}
+
+#[test]
+fn encodes_unknown_as_fixext1_type_zero() {
+    assert_eq!(Value::Unknown.to_msgpack(), vec![0xd4, 0x00, 0x00]);
+    assert_eq!(Value::Null.to_msgpack(), vec![0xc0]);
+    assert_eq!(Value::from(300).to_msgpack(), vec![0xcd, 0x01, 0x2c]);
+}
+
+#[test]
+fn encodes_objects_with_sorted_keys() {
+    let value = obj(&[("b", Value::from(true)), ("a", Value::Null)]);
+    assert_eq!(value.to_msgpack(), vec![0x82, 0xa1, b'a', 0xc0, 0xa1, b'b', 0xc3]);
+}
+
+#[test]
+fn round_trips_nested_values() {
+    let value = obj(&[
+        ("id", Value::from("x")),
+        ("list", Value::List(vec![Value::from(1), Value::Unknown, Value::Null])),
+        ("n", Value::Number(Number::Float(0.25))),
+        ("nested", obj(&[("deep", Value::from(false))])),
+    ]);
+    assert_eq!(Value::from_msgpack(&value.to_msgpack()), Ok(value));
+}
+
+#[test]
+fn decodes_json_state() {
+    let value = Value::from_json(br#"{"id":"u","enabled":true,"version":3,"ratio":0.5,"x":null}"#)
+        .expect("valid JSON");
+    assert_eq!(value.get("id").as_str(), Some("u"));
+    assert_eq!(value.get("enabled").as_bool(), Some(true));
+    assert_eq!(value.get("version").as_i64(), Some(3));
+    assert_eq!(value.get("ratio"), &Value::Number(Number::Float(0.5)));
+    assert!(value.get("x").is_null());
+}
+
+#[test]
+fn dynamic_value_prefers_msgpack_and_treats_empty_as_null() {
+    let dv = DynamicValue {
+        msgpack: vec![0xc3],
+        json: b"false".to_vec(),
+    };
+    assert_eq!(Value::from_dynamic(&dv), Ok(Value::Bool(true)));
+    assert_eq!(Value::from_dynamic(&DynamicValue::default()), Ok(Value::Null));
+    let json_only = DynamicValue {
+        msgpack: vec![],
+        json: b"{\"a\":1}".to_vec(),
+    };
+    assert_eq!(
+        Value::from_dynamic(&json_only),
+        Ok(obj(&[("a", Value::from(1))]))
+    );
+}
+
+#[test]
+fn malformed_input_is_an_error_not_a_panic() {
+    // Truncated str8 header.
+    assert!(matches!(Value::from_msgpack(&[0xd9]), Err(DecodeError::Msgpack(_))));
+    // A map claiming one entry with none present.
+    assert!(matches!(Value::from_msgpack(&[0x81]), Err(DecodeError::Msgpack(_))));
+    // Reserved marker 0xc1.
+    assert!(Value::from_msgpack(&[0xc1]).is_err());
+    // Empty input when msgpack is expected.
+    assert!(Value::from_msgpack(&[]).is_err());
+    // Two values where one is expected.
+    assert_eq!(Value::from_msgpack(&[0xc0, 0xc0]), Err(DecodeError::TrailingBytes));
+    // A map with an integer key.
+    assert_eq!(
+        Value::from_msgpack(&[0x81, 0x01, 0x02]),
+        Err(DecodeError::NonStringKey)
+    );
+    // Invalid UTF-8 in a string.
+    assert!(Value::from_msgpack(&[0xa1, 0xff]).is_err());
+    assert!(matches!(Value::from_json(b"{\"a\":"), Err(DecodeError::Json(_))));
+}
+
+#[test]
+fn hostile_nesting_is_refused() {
+    let bytes = vec![0x91; 10_000];
+    assert!(Value::from_msgpack(&bytes).is_err());
+    let json = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    assert!(Value::from_json(json.as_bytes()).is_err());
+}
+
+#[test]
+fn integers_read_from_floats_only_when_whole() {
+    assert_eq!(Value::Number(Number::Float(4.0)).as_i64(), Some(4));
+    assert_eq!(Value::Number(Number::Float(4.5)).as_i64(), None);
+    assert_eq!(Value::from("4").as_i64(), None);
+}
