@@ -1,0 +1,42 @@
+# The project's commands. `make demo` and `make test` are the two that matter; see README.md.
+SHELL := /bin/bash
+CARGO ?= cargo
+VERSION ?=
+
+.PHONY: all build terraform test lint unit demo bench docs release clean
+
+all: build
+
+build:
+	$(CARGO) build --workspace
+
+# Finds or installs the pinned Terraform (scripts/terraform.sh) before tests need it.
+terraform:
+	@bash scripts/terraform.sh >/dev/null
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+# Every test: unit, protocol, and acceptance with real Terraform against the simulator.
+test: terraform lint
+	$(CARGO) test --workspace
+
+demo: terraform
+	$(CARGO) build -p terraform-provider-acronis -p acronis-sim
+	bash scripts/demo.sh
+
+bench: terraform
+	bash scripts/bench.sh
+
+# Regenerates docs/ from the provider's schema and examples/.
+docs:
+	UPDATE_DOCS=1 $(CARGO) test --test docs
+
+release:
+	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y.z" >&2; exit 2; }
+	bash scripts/release.sh "$(VERSION)"
+
+clean:
+	$(CARGO) clean
+	rm -rf .tools dist

@@ -1,0 +1,255 @@
+//! Drives real Terraform against the simulator, in the style of terraform-plugin-testing: a
+//! throwaway working directory per test, a CLI config whose `dev_overrides` point at the
+//! provider binary cargo just built, and helpers to run commands and read state.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+pub use acronis_sim::{CallCounts, SeedUser, SimConfig, Simulator};
+use serde_json::Value as Json;
+
+/// Messages that mean the provider broke one of Terraform's rules, or crashed.
+const PROVIDER_FAULTS: &[&str] = &[
+    "Provider produced inconsistent",
+    "Provider produced invalid",
+    "produced an invalid new value",
+    "invalid plan",
+    "inconsistent final plan",
+    "Plugin did not respond",
+    "plugin exited",
+    "panicked",
+    "The plugin encountered an error",
+];
+
+/// The Terraform binary: `TF_ACC_TERRAFORM_PATH`, else whatever `scripts/terraform.sh` finds or
+/// installs.
+pub fn terraform_path() -> &'static Path {
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
+        if let Some(p) = std::env::var_os("TF_ACC_TERRAFORM_PATH") {
+            return PathBuf::from(p);
+        }
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/terraform.sh");
+        let out = Command::new("bash")
+            .arg(&script)
+            .output()
+            .expect("run scripts/terraform.sh");
+        assert!(
+            out.status.success(),
+            "scripts/terraform.sh could not provide Terraform:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+    })
+}
+
+/// The directory holding the provider binary cargo built for these tests.
+pub fn provider_dir() -> PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_terraform-provider-acronis"))
+        .parent()
+        .expect("binary has a directory")
+        .to_path_buf()
+}
+
+pub const CLIENT_ID: &str = "sim-client";
+pub const CLIENT_SECRET: &str = "sim-secret-Kq9vXz";
+
+/// A simulator with the standard test credentials and `users`.
+pub fn simulator(users: Vec<SeedUser>) -> Simulator {
+    Simulator::start(SimConfig {
+        client_id: CLIENT_ID.into(),
+        client_secret: CLIENT_SECRET.into(),
+        users,
+        ..SimConfig::default()
+    })
+    .expect("start simulator")
+}
+
+/// A user seed with a fixed id.
+pub fn user(id: &str, login: &str, enabled: bool) -> SeedUser {
+    SeedUser {
+        id: Some(id.into()),
+        login: login.into(),
+        enabled,
+        ..SeedUser::default()
+    }
+}
+
+/// What one Terraform command did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn output(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+
+    /// Fails the test if the output shows the provider breaking a Terraform rule.
+    pub fn assert_no_provider_fault(&self) -> &Self {
+        let all = self.output();
+        for fault in PROVIDER_FAULTS {
+            assert!(!all.contains(fault), "Terraform reported {fault:?}:\n{all}");
+        }
+        self
+    }
+
+    pub fn assert_success(&self) -> &Self {
+        self.assert_no_provider_fault();
+        assert_eq!(self.code, 0, "command failed:\n{}", self.output());
+        self
+    }
+
+    pub fn assert_failure_containing(&self, needle: &str) -> &Self {
+        self.assert_no_provider_fault();
+        assert_ne!(self.code, 0, "command should have failed:\n{}", self.output());
+        let flat = flatten(&self.output());
+        assert!(flat.contains(&flatten(needle)), "expected {needle:?} in:\n{}", self.output());
+        self
+    }
+}
+
+/// Terraform wraps diagnostics in box-drawing borders; compare text with those folded away.
+pub fn flatten(s: &str) -> String {
+    s.replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A Terraform working directory bound to one simulator.
+pub struct Workspace {
+    pub dir: tempfile::TempDir,
+    pub base_url: String,
+    extra_env: Vec<(String, String)>,
+}
+
+impl Workspace {
+    pub fn new(sim: &Simulator) -> Workspace {
+        Self::with_base_url(&sim.base_url())
+    }
+
+    pub fn with_base_url(base_url: &str) -> Workspace {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cli = format!(
+            "provider_installation {{\n  dev_overrides {{\n    \"acronis/acronis\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+            provider_dir().display()
+        );
+        std::fs::write(dir.path().join("cli.tfrc"), cli).expect("write CLI config");
+        Workspace {
+            dir,
+            base_url: base_url.to_owned(),
+            extra_env: Vec::new(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Adds or overrides an environment variable for every later command.
+    pub fn env(&mut self, key: &str, value: &str) -> &mut Self {
+        self.extra_env.retain(|(k, _)| k != key);
+        self.extra_env.push((key.into(), value.into()));
+        self
+    }
+
+    /// Writes `main.tf`: the provider requirement, an empty provider block and `body`.
+    pub fn config(&self, body: &str) {
+        let hcl = format!(
+            "terraform {{\n  required_providers {{\n    acronis = {{ source = \"acronis/acronis\" }}\n  }}\n}}\n\nprovider \"acronis\" {{}}\n\n{body}\n"
+        );
+        self.write("main.tf", &hcl);
+    }
+
+    pub fn write(&self, name: &str, content: &str) {
+        std::fs::write(self.path().join(name), content).expect("write file");
+    }
+
+    pub fn terraform(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::new(terraform_path());
+        cmd.args(args)
+            .current_dir(self.path())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.path())
+            .env("TF_CLI_CONFIG_FILE", self.path().join("cli.tfrc"))
+            .env("TF_IN_AUTOMATION", "1")
+            .env("TF_INPUT", "0")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("ACRONIS_BASE_URL", &self.base_url)
+            .env("ACRONIS_CLIENT_ID", CLIENT_ID)
+            .env("ACRONIS_CLIENT_SECRET", CLIENT_SECRET);
+        for (k, v) in &self.extra_env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("run terraform");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    pub fn apply(&self) -> Run {
+        self.terraform(&["apply", "-auto-approve", "-no-color"])
+    }
+
+    pub fn destroy(&self) -> Run {
+        self.terraform(&["destroy", "-auto-approve", "-no-color"])
+    }
+
+    /// `plan -detailed-exitcode`: 0 no changes, 2 changes, 1 error.
+    pub fn plan(&self, extra: &[&str]) -> Run {
+        let mut args = vec!["plan", "-detailed-exitcode", "-no-color"];
+        args.extend_from_slice(extra);
+        self.terraform(&args)
+    }
+
+    /// `terraform show -json` of the state, parsed.
+    pub fn state(&self) -> Json {
+        let run = self.terraform(&["show", "-json"]);
+        run.assert_success();
+        serde_json::from_str(&run.stdout).expect("show -json is JSON")
+    }
+
+    /// The attribute values of the resource at `address`, or `None` if state lacks it.
+    pub fn resource(&self, address: &str) -> Option<Json> {
+        let state = self.state();
+        state["values"]["root_module"]["resources"]
+            .as_array()?
+            .iter()
+            .find(|r| r["address"] == address)
+            .map(|r| r["values"].clone())
+    }
+
+    /// Every resource in state, by address.
+    pub fn resources(&self) -> Vec<Json> {
+        self.state()["values"]["root_module"]["resources"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub fn output(&self, name: &str) -> Json {
+        let run = self.terraform(&["output", "-json", name]);
+        run.assert_success();
+        serde_json::from_str(&run.stdout).expect("output -json is JSON")
+    }
+}
+
+/// A resource block for `acronis_user_status`.
+pub fn user_status(name: &str, user_id: &str, enabled: bool) -> String {
+    format!("resource \"acronis_user_status\" \"{name}\" {{\n  user_id = \"{user_id}\"\n  enabled = {enabled}\n}}\n")
+}
+
+/// The simulator's view of a user: (enabled, version).
+pub fn truth(sim: &Simulator, id: &str) -> (bool, i64) {
+    let user = sim.user(id).expect("user exists in the simulator");
+    (
+        user["enabled"].as_bool().expect("enabled"),
+        user["version"].as_i64().expect("version"),
+    )
+}
