@@ -6,7 +6,6 @@
 //! The provider logs only when Terraform asks: with neither variable set (or set to `OFF`)
 //! no subscriber is installed and nothing is written.
 
-
 use serde_json::{Map, Value as Json};
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
@@ -88,8 +87,14 @@ where
         let mut fields = FieldMap::default();
         event.record(&mut fields);
         line.extend(fields.fields);
-        line.insert("@level".into(), Json::from(level_name(event.metadata().level())));
-        line.insert("@message".into(), Json::from(fields.message.unwrap_or_default()));
+        line.insert(
+            "@level".into(),
+            Json::from(level_name(event.metadata().level())),
+        );
+        line.insert(
+            "@message".into(),
+            Json::from(fields.message.unwrap_or_default()),
+        );
         line.insert("@module".into(), Json::from(MODULE));
         line.insert("@timestamp".into(), Json::from(timestamp_now()));
         let mut out = serde_json::to_vec(&line).unwrap_or_default();
@@ -170,19 +175,30 @@ mod tests {
     use std::sync::{Arc, Mutex};
 
     fn lookup<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |k| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| v.to_string())
+        move |k| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.to_string())
+        }
     }
 
     #[test]
     fn the_level_comes_from_tf_log_provider_then_tf_log() {
         assert_eq!(level_from_env(lookup(&[])), None);
         assert_eq!(level_from_env(lookup(&[("TF_LOG", "off")])), None);
-        assert_eq!(level_from_env(lookup(&[("TF_LOG", "debug")])), Some(Level::DEBUG));
+        assert_eq!(
+            level_from_env(lookup(&[("TF_LOG", "debug")])),
+            Some(Level::DEBUG)
+        );
         assert_eq!(
             level_from_env(lookup(&[("TF_LOG", "debug"), ("TF_LOG_PROVIDER", "TRACE")])),
             Some(Level::TRACE)
         );
-        assert_eq!(level_from_env(lookup(&[("TF_LOG", "JSON")])), Some(Level::TRACE));
+        assert_eq!(
+            level_from_env(lookup(&[("TF_LOG", "JSON")])),
+            Some(Level::TRACE)
+        );
     }
 
     #[test]
@@ -196,7 +212,10 @@ mod tests {
 
     impl std::io::Write for Buffer {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(buf);
+            self.0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend_from_slice(buf);
             Ok(buf.len())
         }
         fn flush(&mut self) -> std::io::Result<()> {

@@ -9,7 +9,12 @@ use terraform_provider_acronis::tfplugin::PROTOCOL_VERSION;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let debug = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let debug = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         [] => false,
         ["--debug"] => true,
         ["--version" | "-v"] => {

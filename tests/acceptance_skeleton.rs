@@ -44,8 +44,17 @@ fn an_out_of_band_enable_shows_up_as_an_in_place_update() {
     let plan = ws.plan(&[]);
     plan.assert_no_provider_fault();
     assert_eq!(plan.code, 2, "{}", plan.output());
-    assert!(plan.stdout.contains("acronis_user_status.john will be updated in-place"), "{}", plan.stdout);
-    assert!(plan.stdout.contains("~ enabled    = true -> false"), "{}", plan.stdout);
+    assert!(
+        plan.stdout
+            .contains("acronis_user_status.john will be updated in-place"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("~ enabled    = true -> false"),
+        "{}",
+        plan.stdout
+    );
 
     ws.apply().assert_success();
     assert!(!truth(&sim, JOHN).0);

@@ -15,7 +15,10 @@ use super::secret::Secret;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Credentials {
     /// OAuth2 client credentials of an API client; the provider fetches tokens itself.
-    ClientSecret { client_id: String, client_secret: Secret },
+    ClientSecret {
+        client_id: String,
+        client_secret: Secret,
+    },
     /// A token minted elsewhere (e.g. by a pipeline); used as is until it is refused.
     AccessToken(Secret),
 }
@@ -136,9 +139,18 @@ mod tests {
     #[test]
     fn lifetime_reads_either_field_or_assumes_a_short_one() {
         let now = UNIX_EPOCH + Duration::from_secs(1_000);
-        assert_eq!(answer(Some(600.0), None).lifetime(now), Duration::from_secs(600));
-        assert_eq!(answer(None, Some(1_300.0)).lifetime(now), Duration::from_secs(300));
-        assert_eq!(answer(Some(600.0), Some(1_100.0)).lifetime(now), Duration::from_secs(100));
+        assert_eq!(
+            answer(Some(600.0), None).lifetime(now),
+            Duration::from_secs(600)
+        );
+        assert_eq!(
+            answer(None, Some(1_300.0)).lifetime(now),
+            Duration::from_secs(300)
+        );
+        assert_eq!(
+            answer(Some(600.0), Some(1_100.0)).lifetime(now),
+            Duration::from_secs(100)
+        );
         assert_eq!(answer(None, None).lifetime(now), DEFAULT_LIFETIME);
         assert_eq!(answer(None, Some(10.0)).lifetime(now), Duration::ZERO);
     }
@@ -177,7 +189,10 @@ mod tests {
         cache.invalidate(&Secret::new("other"));
         assert_eq!(cache.fresh(), Some(first.clone()));
         cache.invalidate(&first);
-        assert_eq!(cache.get_or_fetch(fetch("c", 0)).await, Ok(Secret::new("c")));
+        assert_eq!(
+            cache.get_or_fetch(fetch("c", 0)).await,
+            Ok(Secret::new("c"))
+        );
         // A zero lifetime is never fresh: the next caller fetches again.
         assert_eq!(cache.fresh(), None);
     }

@@ -109,7 +109,12 @@ impl AcronisClient {
         let mut users = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(100) {
             let answer = self
-                .call(&op, Method::GET, &format!("users?uuids={}", chunk.join(",")), None::<&()>)
+                .call(
+                    &op,
+                    Method::GET,
+                    &format!("users?uuids={}", chunk.join(",")),
+                    None::<&()>,
+                )
                 .await?;
             users.extend(decode::<UserPage>(&op, &answer)?.items);
         }
@@ -121,7 +126,12 @@ impl AcronisClient {
     /// On a version conflict (the account changed since it was read, or a retried request had
     /// already landed) it re-reads the account: if it already has the wanted `enabled`, nothing
     /// more is sent; otherwise only `enabled` is sent again with the new version. Bounded.
-    pub async fn set_enabled(&self, id: &str, enabled: bool, version: Option<i64>) -> Result<User, ApiError> {
+    pub async fn set_enabled(
+        &self,
+        id: &str,
+        enabled: bool,
+        version: Option<i64>,
+    ) -> Result<User, ApiError> {
         let op = Operation::UpdateUser(id.to_owned());
         let mut version = match version {
             Some(v) => v,
@@ -292,7 +302,10 @@ impl AcronisClient {
     async fn token(&self) -> Result<Secret, ApiError> {
         match &self.credentials {
             Credentials::AccessToken(token) => Ok(token.clone()),
-            Credentials::ClientSecret { client_id, client_secret } => {
+            Credentials::ClientSecret {
+                client_id,
+                client_secret,
+            } => {
                 self.tokens
                     .get_or_fetch(|| self.fetch_token(client_id, client_secret))
                     .await
@@ -356,7 +369,10 @@ fn is_version_conflict(answer: &Answer) -> bool {
         StatusCode::BAD_REQUEST => {
             let (_, message) = parse_error_body(&answer.body);
             let message = message.to_ascii_lowercase();
-            message.contains("version") && (message.contains("mismatch") || message.contains("stale") || message.contains("conflict"))
+            message.contains("version")
+                && (message.contains("mismatch")
+                    || message.contains("stale")
+                    || message.contains("conflict"))
         }
         _ => false,
     }

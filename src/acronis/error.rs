@@ -37,14 +37,20 @@ pub enum ApiError {
     },
     /// No answer: connection refused or reset, DNS, TLS.
     #[error("{operation} failed: could not reach the API: {detail}")]
-    Transport { operation: Operation, detail: String },
+    Transport {
+        operation: Operation,
+        detail: String,
+    },
     #[error("{operation} failed: no answer within {seconds} s")]
     Timeout { operation: Operation, seconds: u64 },
     #[error("{operation} was cancelled: Terraform asked the provider to stop")]
     Cancelled { operation: Operation },
     /// A success status with a body that is not what the API documents.
     #[error("{operation} failed: the API's answer could not be read: {detail}")]
-    InvalidResponse { operation: Operation, detail: String },
+    InvalidResponse {
+        operation: Operation,
+        detail: String,
+    },
     /// The account kept changing under us.
     #[error("{operation} failed: the account changed {attempts} times while it was being updated")]
     Conflict { operation: Operation, attempts: u32 },
@@ -66,7 +72,13 @@ impl ApiError {
     /// What the user can do about it.
     pub fn hint(&self) -> &'static str {
         match (self, self.status()) {
-            (ApiError::Status { operation: Operation::Token, .. }, Some(400 | 401)) => {
+            (
+                ApiError::Status {
+                    operation: Operation::Token,
+                    ..
+                },
+                Some(400 | 401),
+            ) => {
                 "Check client_id and client_secret (or ACRONIS_CLIENT_ID / ACRONIS_CLIENT_SECRET): \
                  the identity provider refused them."
             }
@@ -85,11 +97,15 @@ impl ApiError {
                 "Someone else is changing this account; run terraform apply again."
             }
             (_, Some(429)) => "The API is rate limiting this client; try again later.",
-            (_, Some(500..=599)) | (ApiError::Transport { .. }, _) | (ApiError::Timeout { .. }, _) => {
+            (_, Some(500..=599))
+            | (ApiError::Transport { .. }, _)
+            | (ApiError::Timeout { .. }, _) => {
                 "The API is unreachable or failing; check base_url and try again later \
                  (max_retries and request_timeout tune how long the provider keeps trying)."
             }
-            (ApiError::Cancelled { .. }, _) => "The operation was interrupted; nothing more was sent.",
+            (ApiError::Cancelled { .. }, _) => {
+                "The operation was interrupted; nothing more was sent."
+            }
             _ => "",
         }
     }
@@ -159,7 +175,8 @@ fn describe_unparsed(body: &[u8]) -> String {
         return "empty response body".to_owned();
     }
     if text.starts_with('<') {
-        return "the response was an HTML page, not the API (a proxy or a wrong base_url?)".to_owned();
+        return "the response was an HTML page, not the API (a proxy or a wrong base_url?)"
+            .to_owned();
     }
     let snippet: String = text.chars().filter(|c| !c.is_control()).take(200).collect();
     format!("unexpected response: {snippet}")
@@ -190,9 +207,11 @@ mod tests {
 
     #[test]
     fn describes_bodies_that_are_not_json() {
-        assert!(parse_error_body(b"<html><body>502 Bad Gateway</body></html>")
-            .1
-            .contains("HTML page"));
+        assert!(
+            parse_error_body(b"<html><body>502 Bad Gateway</body></html>")
+                .1
+                .contains("HTML page")
+        );
         assert_eq!(parse_error_body(b"").1, "empty response body");
         assert_eq!(parse_error_body(b"oops").1, "unexpected response: oops");
         assert_eq!(parse_error_body(br#"{"error":{}}"#).1, "no message given");
@@ -210,6 +229,8 @@ mod tests {
         assert!(err(404).hint().contains("No such user"));
         assert!(err(401).hint().contains("credentials"));
         assert!(err(404).is_not_found());
-        assert!(err(404).to_string().contains("reading user u failed: HTTP 404: m"));
+        assert!(err(404)
+            .to_string()
+            .contains("reading user u failed: HTTP 404: m"));
     }
 }

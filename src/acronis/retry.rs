@@ -35,7 +35,12 @@ pub fn is_retryable_status(status: u16) -> bool {
 impl RetryPolicy {
     /// The wait before retry number `retry` (1-based), honouring `retry_after` when the server
     /// sent one; `None` when the budget is spent.
-    pub fn delay(&self, retry: u32, retry_after: Option<Duration>, elapsed: Duration) -> Option<Duration> {
+    pub fn delay(
+        &self,
+        retry: u32,
+        retry_after: Option<Duration>,
+        elapsed: Duration,
+    ) -> Option<Duration> {
         if retry > self.max_retries {
             return None;
         }

@@ -118,7 +118,10 @@ mod tests {
     #[test]
     fn refuses_what_is_not_a_data_center_address() {
         assert_eq!(BaseUrl::parse(" "), Err(BaseUrlError::Empty));
-        assert!(matches!(BaseUrl::parse("eu2-cloud.acronis.com"), Err(BaseUrlError::NotAUrl(_))));
+        assert!(matches!(
+            BaseUrl::parse("eu2-cloud.acronis.com"),
+            Err(BaseUrlError::NotAUrl(_))
+        ));
         assert_eq!(
             BaseUrl::parse("https://x.acronis.com/?a=1"),
             Err(BaseUrlError::QueryOrFragment)

@@ -12,17 +12,67 @@ pub const SCHEMA: SchemaDef = SchemaDef {
     version: 0,
     description: "Reads one Acronis user account by its id.",
     attributes: &[
-        Attribute::new("id", Type::String, Mode::Required, "The id of the user account (a lowercase UUID)."),
+        Attribute::new(
+            "id",
+            Type::String,
+            Mode::Required,
+            "The id of the user account (a lowercase UUID).",
+        ),
         Attribute::new("login", Type::String, Mode::Computed, "The login name."),
-        Attribute::new("email", Type::String, Mode::Computed, "The contact email address."),
-        Attribute::new("first_name", Type::String, Mode::Computed, "The contact's first name."),
-        Attribute::new("last_name", Type::String, Mode::Computed, "The contact's last name."),
-        Attribute::new("tenant_id", Type::String, Mode::Computed, "The id of the tenant the user belongs to."),
-        Attribute::new("enabled", Type::Bool, Mode::Computed, "Whether the account is enabled."),
-        Attribute::new("activated", Type::Bool, Mode::Computed, "Whether the user has activated the account."),
-        Attribute::new("version", Type::Number, Mode::Computed, "The account's revision number."),
-        Attribute::new("mfa_status", Type::String, Mode::Computed, "The account's multi-factor authentication status."),
-        Attribute::new("created_at", Type::String, Mode::Computed, "When the account was created (RFC 3339)."),
+        Attribute::new(
+            "email",
+            Type::String,
+            Mode::Computed,
+            "The contact email address.",
+        ),
+        Attribute::new(
+            "first_name",
+            Type::String,
+            Mode::Computed,
+            "The contact's first name.",
+        ),
+        Attribute::new(
+            "last_name",
+            Type::String,
+            Mode::Computed,
+            "The contact's last name.",
+        ),
+        Attribute::new(
+            "tenant_id",
+            Type::String,
+            Mode::Computed,
+            "The id of the tenant the user belongs to.",
+        ),
+        Attribute::new(
+            "enabled",
+            Type::Bool,
+            Mode::Computed,
+            "Whether the account is enabled.",
+        ),
+        Attribute::new(
+            "activated",
+            Type::Bool,
+            Mode::Computed,
+            "Whether the user has activated the account.",
+        ),
+        Attribute::new(
+            "version",
+            Type::Number,
+            Mode::Computed,
+            "The account's revision number.",
+        ),
+        Attribute::new(
+            "mfa_status",
+            Type::String,
+            Mode::Computed,
+            "The account's multi-factor authentication status.",
+        ),
+        Attribute::new(
+            "created_at",
+            Type::String,
+            Mode::Computed,
+            "When the account was created (RFC 3339).",
+        ),
     ],
 };
 
@@ -37,7 +87,12 @@ pub fn validate(config: &Value) -> Diagnostics {
 
 pub async fn read(client: &AcronisClient, config: &Value) -> Result<Value, Diagnostics> {
     let Some(id) = config.get("id").as_str() else {
-        return Err(Diagnostic::error("Missing id", "The id of the user must be known to read it.").at("id").into());
+        return Err(Diagnostic::error(
+            "Missing id",
+            "The id of the user must be known to read it.",
+        )
+        .at("id")
+        .into());
     };
     if let Some(d) = check_user_id(id) {
         return Err(d.at("id").into());
@@ -59,8 +114,14 @@ fn state_of(id: &str, user: &User) -> Value {
         ("id", Value::from(id)),
         ("login", Value::opt_string(user.login.clone())),
         ("email", Value::opt_string(user.contact.email.clone())),
-        ("first_name", Value::opt_string(user.contact.firstname.clone())),
-        ("last_name", Value::opt_string(user.contact.lastname.clone())),
+        (
+            "first_name",
+            Value::opt_string(user.contact.firstname.clone()),
+        ),
+        (
+            "last_name",
+            Value::opt_string(user.contact.lastname.clone()),
+        ),
         ("tenant_id", Value::opt_string(user.tenant_id.clone())),
         ("enabled", Value::from(user.enabled)),
         ("activated", user.activated.map_or(Value::Null, Value::from)),

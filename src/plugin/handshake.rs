@@ -137,9 +137,6 @@ mod tests {
     fn the_line_carries_unpadded_standard_base64() {
         let line = handshake_line(6, "unix", "/tmp/p/plugin.sock", Some(&[0xfb, 0xff]));
         assert_eq!(line, "1|6|unix|/tmp/p/plugin.sock|grpc|+/8");
-        assert_eq!(
-            handshake_line(6, "unix", "/s", None),
-            "1|6|unix|/s|grpc|"
-        );
+        assert_eq!(handshake_line(6, "unix", "/s", None), "1|6|unix|/s|grpc|");
     }
 }

@@ -28,7 +28,11 @@ pub struct ServeOptions {
 const DRAIN_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// Hosts `routes` for a go-plugin client that launched this process.
-pub async fn serve(routes: Routes, options: ServeOptions, env: HandshakeEnv) -> Result<(), PluginError> {
+pub async fn serve(
+    routes: Routes,
+    options: ServeOptions,
+    env: HandshakeEnv,
+) -> Result<(), PluginError> {
     env.require_terraform()?;
     let version = negotiate_protocol(env.protocol_versions.as_deref(), options.protocol_versions);
     let socket = PluginSocket::bind(env.socket_dir.as_deref(), env.socket_group.as_deref())
@@ -46,7 +50,11 @@ pub async fn serve(routes: Routes, options: ServeOptions, env: HandshakeEnv) -> 
     let shutdown = CancellationToken::new();
     watch_signals(shutdown.clone(), false);
     let (listener, path, _socket_dir) = socket.into_parts();
-    let incoming = accept_loop(listener, tls.as_ref().map(|(_, a)| a.clone()), shutdown.clone());
+    let incoming = accept_loop(
+        listener,
+        tls.as_ref().map(|(_, a)| a.clone()),
+        shutdown.clone(),
+    );
 
     let line = handshake_line(
         version,
@@ -62,7 +70,11 @@ pub async fn serve(routes: Routes, options: ServeOptions, env: HandshakeEnv) -> 
 
 /// Serves without the cookie, in plaintext, and prints how to point Terraform at this process
 /// (`TF_REATTACH_PROVIDERS`), for running the provider under a debugger.
-pub async fn serve_debug(routes: Routes, options: ServeOptions, env: HandshakeEnv) -> Result<(), PluginError> {
+pub async fn serve_debug(
+    routes: Routes,
+    options: ServeOptions,
+    env: HandshakeEnv,
+) -> Result<(), PluginError> {
     let version = options.protocol_versions.iter().copied().max().unwrap_or(6);
     let socket = PluginSocket::bind(env.socket_dir.as_deref(), env.socket_group.as_deref())
         .map_err(PluginError::Socket)?;
@@ -100,10 +112,12 @@ async fn run(
     debug: bool,
 ) -> Result<(), PluginError> {
     let routes = routes
-        .add_service(proto::grpc_controller_server::GrpcControllerServer::new(Controller {
-            shutdown: shutdown.clone(),
-            ignore_shutdown: debug,
-        }))
+        .add_service(proto::grpc_controller_server::GrpcControllerServer::new(
+            Controller {
+                shutdown: shutdown.clone(),
+                ignore_shutdown: debug,
+            },
+        ))
         .add_service(proto::grpc_stdio_server::GrpcStdioServer::new(Stdio {
             shutdown: shutdown.clone(),
         }))
@@ -176,7 +190,10 @@ fn accept_loop(
 /// bookkeeping; in debug mode SIGINT stops it.
 fn watch_signals(shutdown: CancellationToken, debug: bool) {
     use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
         tracing::warn!("could not install signal handlers");
         return;
     };

@@ -175,7 +175,10 @@ mod tests {
             "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
             base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &a.cert_der)
         );
-        assert_eq!(parse_client_cert(&pem).expect("pem").as_ref(), a.cert_der.as_ref());
+        assert_eq!(
+            parse_client_cert(&pem).expect("pem").as_ref(),
+            a.cert_der.as_ref()
+        );
         assert!(server_config(&a, b.cert_der.clone()).is_ok());
     }
 

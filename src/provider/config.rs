@@ -100,10 +100,22 @@ pub fn validate(config: &Value) -> Diagnostics {
             }
         }
     }
-    if let Err(d) = number_in_range(config, "max_retries", 0, MAX_RETRIES_LIMIT, DEFAULT_MAX_RETRIES) {
+    if let Err(d) = number_in_range(
+        config,
+        "max_retries",
+        0,
+        MAX_RETRIES_LIMIT,
+        DEFAULT_MAX_RETRIES,
+    ) {
         diags.push(d);
     }
-    if let Err(d) = number_in_range(config, "request_timeout", 1, TIMEOUT_LIMIT_SECS, DEFAULT_TIMEOUT_SECS) {
+    if let Err(d) = number_in_range(
+        config,
+        "request_timeout",
+        1,
+        TIMEOUT_LIMIT_SECS,
+        DEFAULT_TIMEOUT_SECS,
+    ) {
         diags.push(d);
     }
     diags
@@ -118,7 +130,13 @@ fn invalid_base_url(reason: &str) -> Diagnostic {
 }
 
 /// A whole number in `min..=max`, or `default` when null.
-fn number_in_range(config: &Value, name: &str, min: i64, max: i64, default: i64) -> Result<i64, Diagnostic> {
+fn number_in_range(
+    config: &Value,
+    name: &str,
+    min: i64,
+    max: i64,
+    default: i64,
+) -> Result<i64, Diagnostic> {
     let value = config.get(name);
     if value.is_null() || value.is_unknown() {
         return Ok(default);
@@ -135,7 +153,10 @@ fn number_in_range(config: &Value, name: &str, min: i64, max: i64, default: i64)
 
 /// Resolves the provider block and the environment into client settings, or says exactly what
 /// is missing or wrong.
-pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> Result<ClientOptions, Diagnostics> {
+pub fn resolve(
+    config: &Value,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<ClientOptions, Diagnostics> {
     let mut diags = validate(config);
     let setting = |name: &str, var: &str, diags: &mut Diagnostics| -> Option<String> {
         match config.get(name) {
@@ -150,7 +171,9 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> Result<C
                 None
             }
             Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
-            _ => env(var).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+            _ => env(var)
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty()),
         }
     };
     let base_url = setting("base_url", "ACRONIS_BASE_URL", &mut diags);
@@ -184,13 +207,31 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> Result<C
         Ok(pem) => Some(pem),
         Err(e) => {
             diags.push(
-                Diagnostic::error("Unreadable ca_file", format!("Could not read the CA file {path:?}: {e}.")).at("ca_file"),
+                Diagnostic::error(
+                    "Unreadable ca_file",
+                    format!("Could not read the CA file {path:?}: {e}."),
+                )
+                .at("ca_file"),
             );
             None
         }
     });
-    let max_retries = number_in_range(config, "max_retries", 0, MAX_RETRIES_LIMIT, DEFAULT_MAX_RETRIES).unwrap_or(DEFAULT_MAX_RETRIES);
-    let timeout = number_in_range(config, "request_timeout", 1, TIMEOUT_LIMIT_SECS, DEFAULT_TIMEOUT_SECS).unwrap_or(DEFAULT_TIMEOUT_SECS);
+    let max_retries = number_in_range(
+        config,
+        "max_retries",
+        0,
+        MAX_RETRIES_LIMIT,
+        DEFAULT_MAX_RETRIES,
+    )
+    .unwrap_or(DEFAULT_MAX_RETRIES);
+    let timeout = number_in_range(
+        config,
+        "request_timeout",
+        1,
+        TIMEOUT_LIMIT_SECS,
+        DEFAULT_TIMEOUT_SECS,
+    )
+    .unwrap_or(DEFAULT_TIMEOUT_SECS);
 
     match (base_url, credentials) {
         (Some(base_url), Some(credentials)) if !diags.has_errors() => Ok(ClientOptions {

@@ -30,7 +30,9 @@ mod tests {
         };
         let d = api_error("Could not update the account", &err);
         assert_eq!(d.summary, "Could not update the account");
-        assert!(d.detail.contains("updating user 1c234e69-5469-424a-a6d1-ff5658b387a6"));
+        assert!(d
+            .detail
+            .contains("updating user 1c234e69-5469-424a-a6d1-ff5658b387a6"));
         assert!(d.detail.contains("HTTP 403: Access denied"));
         assert!(d.detail.contains("tenant must own the user"));
     }

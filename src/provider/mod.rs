@@ -26,8 +26,11 @@ pub struct AcronisProvider {
     client: RwLock<Option<Arc<AcronisClient>>>,
     /// Cancelled by StopProvider; aborts every API call.
     stop: CancellationToken,
-    env: Box<dyn Fn(&str) -> Option<String> + Send + Sync>,
+    env: Box<EnvLookup>,
 }
+
+/// Reads an environment variable; injectable so tests need not touch the process environment.
+type EnvLookup = dyn Fn(&str) -> Option<String> + Send + Sync;
 
 impl Default for AcronisProvider {
     fn default() -> Self {
@@ -71,8 +74,16 @@ impl AcronisProvider {
 fn provider_schema() -> proto::get_provider_schema::Response {
     proto::get_provider_schema::Response {
         provider: Some(config::SCHEMA.to_proto()),
-        resource_schemas: [(user_status::TYPE_NAME.to_owned(), user_status::SCHEMA.to_proto())].into(),
-        data_source_schemas: [(user_data::TYPE_NAME.to_owned(), user_data::SCHEMA.to_proto())].into(),
+        resource_schemas: [(
+            user_status::TYPE_NAME.to_owned(),
+            user_status::SCHEMA.to_proto(),
+        )]
+        .into(),
+        data_source_schemas: [(
+            user_data::TYPE_NAME.to_owned(),
+            user_data::SCHEMA.to_proto(),
+        )]
+        .into(),
         diagnostics: Vec::new(),
         provider_meta: None,
         server_capabilities: Some(server_capabilities()),
@@ -95,7 +106,11 @@ fn decode(value: Option<&proto::DynamicValue>, what: &str) -> Result<Value, Diag
     match value {
         None => Ok(Value::Null),
         Some(dv) => Value::from_dynamic(dv).map_err(|e| {
-            Diagnostic::error("Unreadable value from Terraform", format!("The {what} could not be decoded: {e}.")).into()
+            Diagnostic::error(
+                "Unreadable value from Terraform",
+                format!("The {what} could not be decoded: {e}."),
+            )
+            .into()
         }),
     }
 }
@@ -115,7 +130,11 @@ fn unknown_type(kind: &str, name: &str) -> Diagnostics {
 }
 
 /// Runs an RPC body inside a span naming the RPC and the type it concerns.
-async fn traced<T>(rpc: &'static str, type_name: &str, body: impl std::future::Future<Output = T>) -> T {
+async fn traced<T>(
+    rpc: &'static str,
+    type_name: &str,
+    body: impl std::future::Future<Output = T>,
+) -> T {
     let span = tracing::debug_span!("rpc", tf_rpc = rpc, tf_resource_type = type_name);
     async {
         tracing::trace!("RPC start");
@@ -131,12 +150,19 @@ type RpcResult<T> = Result<Response<T>, Status>;
 
 #[tonic::async_trait]
 impl Provider for AcronisProvider {
-    async fn get_metadata(&self, _: Request<proto::get_metadata::Request>) -> RpcResult<proto::get_metadata::Response> {
+    async fn get_metadata(
+        &self,
+        _: Request<proto::get_metadata::Request>,
+    ) -> RpcResult<proto::get_metadata::Response> {
         Ok(Response::new(proto::get_metadata::Response {
             server_capabilities: Some(server_capabilities()),
             diagnostics: Vec::new(),
-            data_sources: vec![proto::get_metadata::DataSourceMetadata { type_name: user_data::TYPE_NAME.into() }],
-            resources: vec![proto::get_metadata::ResourceMetadata { type_name: user_status::TYPE_NAME.into() }],
+            data_sources: vec![proto::get_metadata::DataSourceMetadata {
+                type_name: user_data::TYPE_NAME.into(),
+            }],
+            resources: vec![proto::get_metadata::ResourceMetadata {
+                type_name: user_status::TYPE_NAME.into(),
+            }],
         }))
     }
 
@@ -151,10 +177,16 @@ impl Provider for AcronisProvider {
         &self,
         _: Request<proto::get_resource_identity_schemas::Request>,
     ) -> RpcResult<proto::get_resource_identity_schemas::Response> {
-        Ok(Response::new(proto::get_resource_identity_schemas::Response {
-            identity_schemas: [(user_status::TYPE_NAME.to_owned(), user_status::identity_schema())].into(),
-            diagnostics: Vec::new(),
-        }))
+        Ok(Response::new(
+            proto::get_resource_identity_schemas::Response {
+                identity_schemas: [(
+                    user_status::TYPE_NAME.to_owned(),
+                    user_status::identity_schema(),
+                )]
+                .into(),
+                diagnostics: Vec::new(),
+            },
+        ))
     }
 
     async fn validate_provider_config(
@@ -166,7 +198,9 @@ impl Provider for AcronisProvider {
             Ok(cfg) => config::validate(&cfg),
             Err(d) => d,
         };
-        Ok(Response::new(proto::validate_provider_config::Response { diagnostics: diags.to_proto() }))
+        Ok(Response::new(proto::validate_provider_config::Response {
+            diagnostics: diags.to_proto(),
+        }))
     }
 
     async fn validate_resource_config(
@@ -174,12 +208,17 @@ impl Provider for AcronisProvider {
         request: Request<proto::validate_resource_config::Request>,
     ) -> RpcResult<proto::validate_resource_config::Response> {
         let req = request.into_inner();
-        let diags = match (req.type_name.as_str(), decode(req.config.as_ref(), "resource configuration")) {
+        let diags = match (
+            req.type_name.as_str(),
+            decode(req.config.as_ref(), "resource configuration"),
+        ) {
             (_, Err(d)) => d,
             (user_status::TYPE_NAME, Ok(cfg)) => user_status::validate(&cfg),
             (other, _) => unknown_type("resource", other),
         };
-        Ok(Response::new(proto::validate_resource_config::Response { diagnostics: diags.to_proto() }))
+        Ok(Response::new(proto::validate_resource_config::Response {
+            diagnostics: diags.to_proto(),
+        }))
     }
 
     async fn validate_data_resource_config(
@@ -187,12 +226,19 @@ impl Provider for AcronisProvider {
         request: Request<proto::validate_data_resource_config::Request>,
     ) -> RpcResult<proto::validate_data_resource_config::Response> {
         let req = request.into_inner();
-        let diags = match (req.type_name.as_str(), decode(req.config.as_ref(), "data source configuration")) {
+        let diags = match (
+            req.type_name.as_str(),
+            decode(req.config.as_ref(), "data source configuration"),
+        ) {
             (_, Err(d)) => d,
             (user_data::TYPE_NAME, Ok(cfg)) => user_data::validate(&cfg),
             (other, _) => unknown_type("data source", other),
         };
-        Ok(Response::new(proto::validate_data_resource_config::Response { diagnostics: diags.to_proto() }))
+        Ok(Response::new(
+            proto::validate_data_resource_config::Response {
+                diagnostics: diags.to_proto(),
+            },
+        ))
     }
 
     async fn upgrade_resource_state(
@@ -201,7 +247,9 @@ impl Provider for AcronisProvider {
     ) -> RpcResult<proto::upgrade_resource_state::Response> {
         let req = request.into_inner();
         let result = match req.type_name.as_str() {
-            user_status::TYPE_NAME => user_status::upgrade(req.version, &req.raw_state.unwrap_or_default()),
+            user_status::TYPE_NAME => {
+                user_status::upgrade(req.version, &req.raw_state.unwrap_or_default())
+            }
             other => Err(unknown_type("resource", other)),
         };
         let (state, diags) = match result {
@@ -250,9 +298,8 @@ impl Provider for AcronisProvider {
         let result = decode(req.config.as_ref(), "provider configuration")
             .and_then(|cfg| config::resolve(&cfg, &*self.env))
             .and_then(|options| {
-                AcronisClient::new(options, self.stop.clone()).map_err(|e| {
-                    Diagnostic::error("Could not set up the HTTP client", e).into()
-                })
+                AcronisClient::new(options, self.stop.clone())
+                    .map_err(|e| Diagnostic::error("Could not set up the HTTP client", e).into())
             });
         let diags = match result {
             Ok(client) => {
@@ -261,10 +308,15 @@ impl Provider for AcronisProvider {
             }
             Err(d) => d,
         };
-        Ok(Response::new(proto::configure_provider::Response { diagnostics: diags.to_proto() }))
+        Ok(Response::new(proto::configure_provider::Response {
+            diagnostics: diags.to_proto(),
+        }))
     }
 
-    async fn read_resource(&self, request: Request<proto::read_resource::Request>) -> RpcResult<proto::read_resource::Response> {
+    async fn read_resource(
+        &self,
+        request: Request<proto::read_resource::Request>,
+    ) -> RpcResult<proto::read_resource::Response> {
         let req = request.into_inner();
         let result = traced("ReadResource", &req.type_name, async {
             if req.type_name != user_status::TYPE_NAME {
@@ -275,13 +327,18 @@ impl Provider for AcronisProvider {
                 return Ok(Value::Null);
             }
             let client = self.client()?;
-            Ok(user_status::read(&client, &state).await?.unwrap_or(Value::Null))
+            Ok(user_status::read(&client, &state)
+                .await?
+                .unwrap_or(Value::Null))
         })
         .await;
         let (new_state, diags) = match result {
             Ok(state) => (state, Diagnostics::new()),
             // On failure the current state stands: nothing is lost.
-            Err(d) => (decode(req.current_state.as_ref(), "current state").unwrap_or(Value::Null), d),
+            Err(d) => (
+                decode(req.current_state.as_ref(), "current state").unwrap_or(Value::Null),
+                d,
+            ),
         };
         Ok(Response::new(proto::read_resource::Response {
             new_identity: identity_data(user_status::identity(&new_state)),
@@ -315,7 +372,11 @@ impl Provider for AcronisProvider {
                 };
                 proto::plan_resource_change::Response {
                     planned_state: Some(plan.planned.to_dynamic()),
-                    requires_replace: plan.requires_replace.iter().map(|a| attribute_path(&[a])).collect(),
+                    requires_replace: plan
+                        .requires_replace
+                        .iter()
+                        .map(|a| attribute_path(&[a]))
+                        .collect(),
                     planned_private: req.prior_private,
                     planned_identity: identity_data(identity),
                     ..Default::default()
@@ -345,7 +406,10 @@ impl Provider for AcronisProvider {
         };
         let (new_state, diags) = match traced("ApplyResourceChange", &req.type_name, user).await {
             Ok(outcome) => outcome,
-            Err(d) => (decode(req.prior_state.as_ref(), "prior state").unwrap_or(Value::Null), d),
+            Err(d) => (
+                decode(req.prior_state.as_ref(), "prior state").unwrap_or(Value::Null),
+                d,
+            ),
         };
         Ok(Response::new(proto::apply_resource_change::Response {
             new_identity: identity_data(user_status::identity(&new_state)),
@@ -366,7 +430,10 @@ impl Provider for AcronisProvider {
                 return Err(unknown_type("resource", &req.type_name));
             }
             let from_identity = match req.identity.as_ref().and_then(|i| i.identity_data.as_ref()) {
-                Some(dv) => decode(Some(dv), "import identity")?.get("user_id").as_str().map(str::to_owned),
+                Some(dv) => decode(Some(dv), "import identity")?
+                    .get("user_id")
+                    .as_str()
+                    .map(str::to_owned),
                 None => None,
             };
             let user_id = match (req.id.as_str(), from_identity) {
@@ -423,9 +490,14 @@ impl Provider for AcronisProvider {
         Ok(Response::new(response))
     }
 
-    async fn stop_provider(&self, _: Request<proto::stop_provider::Request>) -> RpcResult<proto::stop_provider::Response> {
+    async fn stop_provider(
+        &self,
+        _: Request<proto::stop_provider::Request>,
+    ) -> RpcResult<proto::stop_provider::Response> {
         tracing::info!("StopProvider: cancelling API calls in flight");
         self.stop.cancel();
-        Ok(Response::new(proto::stop_provider::Response { error: String::new() }))
+        Ok(Response::new(proto::stop_provider::Response {
+            error: String::new(),
+        }))
     }
 }

@@ -19,7 +19,12 @@ pub const SCHEMA: SchemaDef = SchemaDef {
                   revision number. Destroying the resource leaves the account as it is unless \
                   `on_destroy` says otherwise.",
     attributes: &[
-        Attribute::new("id", Type::String, Mode::Computed, "The user id (same as `user_id`)."),
+        Attribute::new(
+            "id",
+            Type::String,
+            Mode::Computed,
+            "The user id (same as `user_id`).",
+        ),
         Attribute::new(
             "user_id",
             Type::String,
@@ -105,7 +110,9 @@ pub fn validate(config: &Value) -> Diagnostics {
             diags.push(
                 Diagnostic::error(
                     "Invalid on_destroy",
-                    format!("on_destroy must be \"keep\", \"enable\" or \"disable\", not {choice:?}."),
+                    format!(
+                        "on_destroy must be \"keep\", \"enable\" or \"disable\", not {choice:?}."
+                    ),
                 )
                 .at("on_destroy"),
             );
@@ -157,7 +164,10 @@ pub fn upgrade(version: i64, raw: &RawState) -> Result<Value, Diagnostics> {
         .into());
     }
     let old = Value::from_json(&raw.json).map_err(|e| {
-        Diagnostics::from(Diagnostic::error("Unreadable state", format!("The stored state is not valid JSON: {e}.")))
+        Diagnostics::from(Diagnostic::error(
+            "Unreadable state",
+            format!("The stored state is not valid JSON: {e}."),
+        ))
     })?;
     let on_destroy = match old.get("on_destroy") {
         Value::String(s) => Value::String(s.clone()),
@@ -198,7 +208,10 @@ pub async fn read(client: &AcronisClient, state: &Value) -> Result<Option<Value>
             Ok(Some(state_of(user_id, &user, on_destroy)))
         }
         Err(e) if e.is_not_found() => {
-            tracing::info!(user_id, "the account no longer exists; removing it from state");
+            tracing::info!(
+                user_id,
+                "the account no longer exists; removing it from state"
+            );
             Ok(None)
         }
         Err(e) => Err(api_error("Could not read the account", &e).into()),
@@ -270,8 +283,14 @@ pub async fn apply(client: &AcronisClient, prior: &Value, planned: &Value) -> (V
             Err(d) => (prior.clone(), d.into()),
         };
     }
-    let (Some(user_id), Some(enabled)) = (planned.get("user_id").as_str(), planned.get("enabled").as_bool()) else {
-        let d = Diagnostic::error("Invalid plan", "The planned state lacks a known user_id or enabled.");
+    let (Some(user_id), Some(enabled)) = (
+        planned.get("user_id").as_str(),
+        planned.get("enabled").as_bool(),
+    ) else {
+        let d = Diagnostic::error(
+            "Invalid plan",
+            "The planned state lacks a known user_id or enabled.",
+        );
         return (prior.clone(), d.into());
     };
     let on_destroy = planned.get("on_destroy").clone();
@@ -285,7 +304,10 @@ pub async fn apply(client: &AcronisClient, prior: &Value, planned: &Value) -> (V
         // Nothing to send: only provider-side settings changed.
         return (planned.clone(), Diagnostics::new());
     }
-    match client.set_enabled(user_id, enabled, prior.get("version").as_i64()).await {
+    match client
+        .set_enabled(user_id, enabled, prior.get("version").as_i64())
+        .await
+    {
         Ok(user) => {
             let mut state = planned.clone();
             if let Value::Object(attrs) = &mut state {
@@ -298,7 +320,10 @@ pub async fn apply(client: &AcronisClient, prior: &Value, planned: &Value) -> (V
 }
 
 async fn create(client: &AcronisClient, user_id: &str, enabled: bool) -> Result<User, Diagnostic> {
-    let user = client.get_user(user_id).await.map_err(|e| update_error(user_id, &e))?;
+    let user = client
+        .get_user(user_id)
+        .await
+        .map_err(|e| update_error(user_id, &e))?;
     if user.enabled == enabled {
         return Ok(user);
     }

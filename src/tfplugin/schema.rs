@@ -131,7 +131,11 @@ mod tests {
         .to_proto();
         let block = schema.block.expect("block");
         assert_eq!(schema.version, 2);
-        let (a, b, c) = (&block.attributes[0], &block.attributes[1], &block.attributes[2]);
+        let (a, b, c) = (
+            &block.attributes[0],
+            &block.attributes[1],
+            &block.attributes[2],
+        );
         assert!(a.required && !a.optional && !a.computed);
         assert_eq!(a.r#type, b"\"string\"");
         assert!(!b.required && !b.optional && b.computed);

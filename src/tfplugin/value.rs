@@ -69,11 +69,13 @@ impl Value {
     /// Decodes one msgpack value that must fill `bytes` exactly.
     pub fn from_msgpack(bytes: &[u8]) -> Result<Value, DecodeError> {
         let mut reader = bytes;
-        let raw = rmpv::decode::read_value_with_max_depth(&mut reader, MAX_DEPTH)
-            .map_err(|e| match e {
-                rmpv::decode::Error::DepthLimitExceeded => DecodeError::TooDeep,
-                other => DecodeError::Msgpack(other.to_string()),
-            })?;
+        let raw =
+            rmpv::decode::read_value_with_max_depth(&mut reader, MAX_DEPTH).map_err(
+                |e| match e {
+                    rmpv::decode::Error::DepthLimitExceeded => DecodeError::TooDeep,
+                    other => DecodeError::Msgpack(other.to_string()),
+                },
+            )?;
         if !reader.is_empty() {
             return Err(DecodeError::TrailingBytes);
         }

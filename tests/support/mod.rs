@@ -107,16 +107,28 @@ impl Run {
 
     pub fn assert_failure_containing(&self, needle: &str) -> &Self {
         self.assert_no_provider_fault();
-        assert_ne!(self.code, 0, "command should have failed:\n{}", self.output());
+        assert_ne!(
+            self.code,
+            0,
+            "command should have failed:\n{}",
+            self.output()
+        );
         let flat = flatten(&self.output());
-        assert!(flat.contains(&flatten(needle)), "expected {needle:?} in:\n{}", self.output());
+        assert!(
+            flat.contains(&flatten(needle)),
+            "expected {needle:?} in:\n{}",
+            self.output()
+        );
         self
     }
 }
 
 /// Terraform wraps diagnostics in box-drawing borders; compare text with those folded away.
 pub fn flatten(s: &str) -> String {
-    s.replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ")
+    s.replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A Terraform working directory bound to one simulator.

@@ -30,10 +30,15 @@ fn client_credentials_from_the_block() {
         &no_env,
     )
     .expect("valid");
-    assert_eq!(options.base_url.as_str(), "https://eu2-cloud.acronis.com/api/2/");
+    assert_eq!(
+        options.base_url.as_str(),
+        "https://eu2-cloud.acronis.com/api/2/"
+    );
     assert_eq!(options.retry.max_retries, 3);
     assert_eq!(options.request_timeout, Duration::from_secs(30));
-    assert!(matches!(options.credentials, Credentials::ClientSecret { ref client_id, .. } if client_id == "id"));
+    assert!(
+        matches!(options.credentials, Credentials::ClientSecret { ref client_id, .. } if client_id == "id")
+    );
     assert!(!format!("{options:?}").contains("s3cret"));
 }
 
@@ -45,34 +50,100 @@ fn environment_variables_fill_in_what_the_block_leaves_out() {
         _ => None,
     };
     let options = resolve(&config(&[]), &env).expect("valid from env");
-    assert_eq!(options.credentials, Credentials::AccessToken(Secret::new("tok")));
+    assert_eq!(
+        options.credentials,
+        Credentials::AccessToken(Secret::new("tok"))
+    );
     // The block wins over the environment.
-    let options = resolve(
-        &config(&[("base_url", "http://127.0.0.1:9".into())]),
-        &env,
-    )
-    .expect("valid");
+    let options =
+        resolve(&config(&[("base_url", "http://127.0.0.1:9".into())]), &env).expect("valid");
     assert_eq!(options.base_url.as_str(), "http://127.0.0.1:9/api/2/");
 }
 
 #[test]
 fn bad_input_gets_a_diagnostic_at_its_attribute() {
     let cases: Vec<(Value, &str, &str)> = vec![
-        (config(&[("base_url", "".into())]), "Empty base_url", "base_url"),
-        (config(&[("base_url", "   ".into())]), "Empty base_url", "base_url"),
-        (config(&[("base_url", "not a url".into())]), "Invalid base_url", "base_url"),
-        (config(&[("base_url", "http://eu2-cloud.acronis.com".into())]), "Invalid base_url", "base_url"),
-        (config(&[("base_url", format!("{URL}/?x=1").into())]), "Invalid base_url", "base_url"),
-        (config(&[("base_url", format!("{URL}/api/3").into())]), "Invalid base_url", "base_url"),
-        (config(&[("base_url", format!("https://{}.com", "a".repeat(300)).into())]), "Invalid base_url", "base_url"),
-        (config(&[("client_id", "".into())]), "Empty client_id", "client_id"),
-        (config(&[("client_secret", " ".into())]), "Empty client_secret", "client_secret"),
-        (config(&[("access_token", "".into())]), "Empty access_token", "access_token"),
-        (config(&[("max_retries", Value::from(-1))]), "Invalid max_retries", "max_retries"),
-        (config(&[("max_retries", Value::from(11))]), "Invalid max_retries", "max_retries"),
-        (config(&[("max_retries", Value::Number(crate::tfplugin::value::Number::Float(1.5)))]), "Invalid max_retries", "max_retries"),
-        (config(&[("request_timeout", Value::from(0))]), "Invalid request_timeout", "request_timeout"),
-        (config(&[("request_timeout", Value::from(100_000))]), "Invalid request_timeout", "request_timeout"),
+        (
+            config(&[("base_url", "".into())]),
+            "Empty base_url",
+            "base_url",
+        ),
+        (
+            config(&[("base_url", "   ".into())]),
+            "Empty base_url",
+            "base_url",
+        ),
+        (
+            config(&[("base_url", "not a url".into())]),
+            "Invalid base_url",
+            "base_url",
+        ),
+        (
+            config(&[("base_url", "http://eu2-cloud.acronis.com".into())]),
+            "Invalid base_url",
+            "base_url",
+        ),
+        (
+            config(&[("base_url", format!("{URL}/?x=1").into())]),
+            "Invalid base_url",
+            "base_url",
+        ),
+        (
+            config(&[("base_url", format!("{URL}/api/3").into())]),
+            "Invalid base_url",
+            "base_url",
+        ),
+        (
+            config(&[(
+                "base_url",
+                format!("https://{}.com", "a".repeat(300)).into(),
+            )]),
+            "Invalid base_url",
+            "base_url",
+        ),
+        (
+            config(&[("client_id", "".into())]),
+            "Empty client_id",
+            "client_id",
+        ),
+        (
+            config(&[("client_secret", " ".into())]),
+            "Empty client_secret",
+            "client_secret",
+        ),
+        (
+            config(&[("access_token", "".into())]),
+            "Empty access_token",
+            "access_token",
+        ),
+        (
+            config(&[("max_retries", Value::from(-1))]),
+            "Invalid max_retries",
+            "max_retries",
+        ),
+        (
+            config(&[("max_retries", Value::from(11))]),
+            "Invalid max_retries",
+            "max_retries",
+        ),
+        (
+            config(&[(
+                "max_retries",
+                Value::Number(crate::tfplugin::value::Number::Float(1.5)),
+            )]),
+            "Invalid max_retries",
+            "max_retries",
+        ),
+        (
+            config(&[("request_timeout", Value::from(0))]),
+            "Invalid request_timeout",
+            "request_timeout",
+        ),
+        (
+            config(&[("request_timeout", Value::from(100_000))]),
+            "Invalid request_timeout",
+            "request_timeout",
+        ),
     ];
     for (cfg, summary, attribute) in cases {
         let diags = validate(&cfg);
@@ -86,10 +157,15 @@ fn bad_input_gets_a_diagnostic_at_its_attribute() {
 
 #[test]
 fn unknown_values_pass_validation_but_not_configuration() {
-    let cfg = config(&[("base_url", Value::Unknown), ("max_retries", Value::Unknown)]);
+    let cfg = config(&[
+        ("base_url", Value::Unknown),
+        ("max_retries", Value::Unknown),
+    ]);
     assert!(!validate(&cfg).has_errors());
     let diags = resolve(&cfg, &no_env).expect_err("unknown base_url");
-    assert!(summaries(&diags).contains(&("Unknown base_url".to_owned(), vec!["base_url".to_owned()])));
+    assert!(
+        summaries(&diags).contains(&("Unknown base_url".to_owned(), vec!["base_url".to_owned()]))
+    );
 }
 
 #[test]
@@ -99,16 +175,31 @@ fn exactly_one_way_to_authenticate() {
         all.extend(pairs.iter().cloned());
         resolve(&config(&all), &no_env)
     };
-    let summary = |r: Result<ClientOptions, Diagnostics>| summaries(&r.expect_err("invalid"))[0].0.clone();
+    let summary =
+        |r: Result<ClientOptions, Diagnostics>| summaries(&r.expect_err("invalid"))[0].0.clone();
     assert_eq!(summary(with(&[])), "No credentials");
-    assert_eq!(summary(with(&[("client_id", "i".into())])), "Missing client_secret");
-    assert_eq!(summary(with(&[("client_secret", "s".into())])), "Missing client_id");
     assert_eq!(
-        summary(with(&[("client_id", "i".into()), ("client_secret", "s".into()), ("access_token", "t".into())])),
+        summary(with(&[("client_id", "i".into())])),
+        "Missing client_secret"
+    );
+    assert_eq!(
+        summary(with(&[("client_secret", "s".into())])),
+        "Missing client_id"
+    );
+    assert_eq!(
+        summary(with(&[
+            ("client_id", "i".into()),
+            ("client_secret", "s".into()),
+            ("access_token", "t".into())
+        ])),
         "Conflicting credentials"
     );
-    let missing_url = resolve(&config(&[("access_token", "t".into())]), &no_env).expect_err("no url");
-    assert_eq!(summaries(&missing_url)[0], ("Missing base_url".to_owned(), vec!["base_url".to_owned()]));
+    let missing_url =
+        resolve(&config(&[("access_token", "t".into())]), &no_env).expect_err("no url");
+    assert_eq!(
+        summaries(&missing_url)[0],
+        ("Missing base_url".to_owned(), vec!["base_url".to_owned()])
+    );
 }
 
 #[test]
@@ -122,5 +213,8 @@ fn an_unreadable_ca_file_is_reported() {
         &no_env,
     )
     .expect_err("missing file");
-    assert_eq!(summaries(&diags)[0], ("Unreadable ca_file".to_owned(), vec!["ca_file".to_owned()]));
+    assert_eq!(
+        summaries(&diags)[0],
+        ("Unreadable ca_file".to_owned(), vec!["ca_file".to_owned()])
+    );
 }

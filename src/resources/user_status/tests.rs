@@ -6,7 +6,13 @@ const ID: &str = "1c234e69-5469-424a-a6d1-ff5658b387a6";
 const OTHER: &str = "2c234e69-5469-424a-a6d1-ff5658b387a6";
 
 fn config(user_id: Value, enabled: Value, on_destroy: Value) -> Value {
-    Value::object([("id", Value::Null), ("user_id", user_id), ("enabled", enabled), ("version", Value::Null), ("on_destroy", on_destroy)])
+    Value::object([
+        ("id", Value::Null),
+        ("user_id", user_id),
+        ("enabled", enabled),
+        ("version", Value::Null),
+        ("on_destroy", on_destroy),
+    ])
 }
 
 fn state(enabled: bool, version: i64) -> Value {
@@ -81,13 +87,26 @@ fn destroy_plans_null() {
 
 #[test]
 fn validation_names_the_attribute_and_the_expected_form() {
-    let diags = validate(&config("1C234E69-5469-424A-A6D1-FF5658B387A6".into(), true.into(), "nuke".into()));
-    let found: Vec<_> = diags.iter().map(|d| (d.summary.as_str(), d.attribute.clone())).collect();
+    let diags = validate(&config(
+        "1C234E69-5469-424A-A6D1-FF5658B387A6".into(),
+        true.into(),
+        "nuke".into(),
+    ));
+    let found: Vec<_> = diags
+        .iter()
+        .map(|d| (d.summary.as_str(), d.attribute.clone()))
+        .collect();
     assert_eq!(
         found,
-        vec![("Invalid user id", vec!["user_id".to_owned()]), ("Invalid on_destroy", vec!["on_destroy".to_owned()])]
+        vec![
+            ("Invalid user id", vec!["user_id".to_owned()]),
+            ("Invalid on_destroy", vec!["on_destroy".to_owned()])
+        ]
     );
-    assert!(diags.iter().next().is_some_and(|d| d.detail.contains("lowercase UUID")));
+    assert!(diags
+        .iter()
+        .next()
+        .is_some_and(|d| d.detail.contains("lowercase UUID")));
     assert!(!validate(&config(Value::Unknown, Value::Unknown, Value::Unknown)).has_errors());
     assert!(!validate(&config(ID.into(), false.into(), "disable".into())).has_errors());
 }
@@ -95,7 +114,8 @@ fn validation_names_the_attribute_and_the_expected_form() {
 #[test]
 fn upgrades_version_0_state_and_refuses_newer_versions() {
     let v0 = RawState {
-        json: format!(r#"{{"id":"{ID}","user_id":"{ID}","enabled":false,"version":4}}"#).into_bytes(),
+        json: format!(r#"{{"id":"{ID}","user_id":"{ID}","enabled":false,"version":4}}"#)
+            .into_bytes(),
         flatmap: Default::default(),
     };
     let upgraded = upgrade(0, &v0).expect("v0 upgrades");
@@ -109,6 +129,9 @@ fn upgrades_version_0_state_and_refuses_newer_versions() {
     assert_eq!(upgraded.get("stray"), &Value::Null);
     assert!(upgrade(2, &v1).is_err());
     assert!(upgrade(0, &RawState::default()).is_err());
-    let garbage = RawState { json: b"{".to_vec(), flatmap: Default::default() };
+    let garbage = RawState {
+        json: b"{".to_vec(),
+        flatmap: Default::default(),
+    };
     assert!(upgrade(1, &garbage).is_err());
 }

@@ -68,14 +68,20 @@ fn encodes_unknown_as_fixext1_type_zero() {
 #[test]
 fn encodes_objects_with_sorted_keys() {
     let value = obj(&[("b", Value::from(true)), ("a", Value::Null)]);
-    assert_eq!(value.to_msgpack(), vec![0x82, 0xa1, b'a', 0xc0, 0xa1, b'b', 0xc3]);
+    assert_eq!(
+        value.to_msgpack(),
+        vec![0x82, 0xa1, b'a', 0xc0, 0xa1, b'b', 0xc3]
+    );
 }
 
 #[test]
 fn round_trips_nested_values() {
     let value = obj(&[
         ("id", Value::from("x")),
-        ("list", Value::List(vec![Value::from(1), Value::Unknown, Value::Null])),
+        (
+            "list",
+            Value::List(vec![Value::from(1), Value::Unknown, Value::Null]),
+        ),
         ("n", Value::Number(Number::Float(0.25))),
         ("nested", obj(&[("deep", Value::from(false))])),
     ]);
@@ -100,7 +106,10 @@ fn dynamic_value_prefers_msgpack_and_treats_empty_as_null() {
         json: b"false".to_vec(),
     };
     assert_eq!(Value::from_dynamic(&dv), Ok(Value::Bool(true)));
-    assert_eq!(Value::from_dynamic(&DynamicValue::default()), Ok(Value::Null));
+    assert_eq!(
+        Value::from_dynamic(&DynamicValue::default()),
+        Ok(Value::Null)
+    );
     let json_only = DynamicValue {
         msgpack: vec![],
         json: b"{\"a\":1}".to_vec(),
@@ -114,15 +123,24 @@ fn dynamic_value_prefers_msgpack_and_treats_empty_as_null() {
 #[test]
 fn malformed_input_is_an_error_not_a_panic() {
     // Truncated str8 header.
-    assert!(matches!(Value::from_msgpack(&[0xd9]), Err(DecodeError::Msgpack(_))));
+    assert!(matches!(
+        Value::from_msgpack(&[0xd9]),
+        Err(DecodeError::Msgpack(_))
+    ));
     // A map claiming one entry with none present.
-    assert!(matches!(Value::from_msgpack(&[0x81]), Err(DecodeError::Msgpack(_))));
+    assert!(matches!(
+        Value::from_msgpack(&[0x81]),
+        Err(DecodeError::Msgpack(_))
+    ));
     // Reserved marker 0xc1.
     assert!(Value::from_msgpack(&[0xc1]).is_err());
     // Empty input when msgpack is expected.
     assert!(Value::from_msgpack(&[]).is_err());
     // Two values where one is expected.
-    assert_eq!(Value::from_msgpack(&[0xc0, 0xc0]), Err(DecodeError::TrailingBytes));
+    assert_eq!(
+        Value::from_msgpack(&[0xc0, 0xc0]),
+        Err(DecodeError::TrailingBytes)
+    );
     // A map with an integer key.
     assert_eq!(
         Value::from_msgpack(&[0x81, 0x01, 0x02]),
@@ -130,7 +148,10 @@ fn malformed_input_is_an_error_not_a_panic() {
     );
     // Invalid UTF-8 in a string.
     assert!(Value::from_msgpack(&[0xa1, 0xff]).is_err());
-    assert!(matches!(Value::from_json(b"{\"a\":"), Err(DecodeError::Json(_))));
+    assert!(matches!(
+        Value::from_json(b"{\"a\":"),
+        Err(DecodeError::Json(_))
+    ));
 }
 
 #[test]
