@@ -3,11 +3,14 @@
 //! provider binary cargo just built, and helpers to run commands and read state.
 #![allow(dead_code)]
 
+pub mod plugin_client;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-pub use acronis_sim::{CallCounts, SeedUser, SimConfig, Simulator};
+#[allow(unused_imports)]
+pub use acronis_sim::{CallCounts, Fault, SeedUser, SimConfig, Simulator};
 use serde_json::Value as Json;
 
 /// Messages that mean the provider broke one of Terraform's rules, or crashed.
@@ -161,6 +164,12 @@ impl Workspace {
         self.dir.path()
     }
 
+    /// Replaces the CLI config (`dev_overrides` by default) for every later command, e.g. with
+    /// a `filesystem_mirror` to install the provider as users do.
+    pub fn set_cli_config(&self, content: &str) {
+        self.write("cli.tfrc", content);
+    }
+
     /// Adds or overrides an environment variable for every later command.
     pub fn env(&mut self, key: &str, value: &str) -> &mut Self {
         self.extra_env.retain(|(k, _)| k != key);
@@ -181,6 +190,16 @@ impl Workspace {
     }
 
     pub fn terraform(&self, args: &[&str]) -> Run {
+        let out = self.command(args).output().expect("run terraform");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// The Terraform command for `args`, with this workspace's directory and environment.
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(terraform_path());
         cmd.args(args)
             .current_dir(self.path())
@@ -197,12 +216,7 @@ impl Workspace {
         for (k, v) in &self.extra_env {
             cmd.env(k, v);
         }
-        let out = cmd.output().expect("run terraform");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        cmd
     }
 
     pub fn apply(&self) -> Run {

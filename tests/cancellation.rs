@@ -1,0 +1,157 @@
+//! StopProvider (Terraform's Ctrl-C) cancels API calls in flight: the RPCs return promptly with
+//! a diagnostic instead of hanging on a slow API.
+
+use std::time::{Duration, Instant};
+
+use acronis_sim::Endpoint;
+use terraform_provider_acronis::tfplugin::proto::{self, provider_client::ProviderClient};
+use terraform_provider_acronis::tfplugin::Value;
+
+mod support;
+use support::plugin_client::launch_and_connect;
+use support::*;
+
+const JOHN: &str = "1c234e69-5469-424a-a6d1-ff5658b387a6";
+
+fn provider_config(sim: &Simulator) -> proto::DynamicValue {
+    Value::object([
+        ("base_url", Value::from(sim.base_url())),
+        ("client_id", Value::from(CLIENT_ID)),
+        ("client_secret", Value::from(CLIENT_SECRET)),
+    ])
+    .to_dynamic()
+}
+
+fn diagnostics_text(diags: &[proto::Diagnostic]) -> String {
+    diags
+        .iter()
+        .map(|d| format!("{}: {}", d.summary, d.detail))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn stop_provider_cancels_calls_in_flight() {
+    let sim = simulator(vec![user(JOHN, "john", true)]);
+    // Every user read hangs for a minute.
+    sim.inject(Fault::latency(Endpoint::GetUser, Duration::from_secs(60)).times(10));
+    let (_plugin, channel) = launch_and_connect(&[]).await;
+    let mut client = ProviderClient::new(channel);
+    let configured = client
+        .configure_provider(proto::configure_provider::Request {
+            config: Some(provider_config(&sim)),
+            ..Default::default()
+        })
+        .await
+        .expect("ConfigureProvider")
+        .into_inner();
+    assert!(
+        configured.diagnostics.is_empty(),
+        "{}",
+        diagnostics_text(&configured.diagnostics)
+    );
+
+    let planned = Value::object([
+        ("id", Value::from(JOHN)),
+        ("user_id", Value::from(JOHN)),
+        ("enabled", Value::from(false)),
+        ("version", Value::Unknown),
+        ("on_destroy", Value::from("keep")),
+    ]);
+    let mut apply_client = client.clone();
+    let apply = tokio::spawn(async move {
+        let started = Instant::now();
+        let response = apply_client
+            .apply_resource_change(proto::apply_resource_change::Request {
+                type_name: "acronis_user_status".into(),
+                prior_state: Some(Value::Null.to_dynamic()),
+                planned_state: Some(planned.to_dynamic()),
+                config: Some(planned.to_dynamic()),
+                ..Default::default()
+            })
+            .await
+            .expect("ApplyResourceChange answers")
+            .into_inner();
+        (started.elapsed(), response)
+    });
+
+    // Let the apply reach the slow API, then stop.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(!apply.is_finished(), "the apply is waiting on the API");
+    client
+        .stop_provider(proto::stop_provider::Request {})
+        .await
+        .expect("StopProvider");
+
+    let (took, response) = tokio::time::timeout(Duration::from_secs(5), apply)
+        .await
+        .expect("the apply returns promptly after StopProvider")
+        .expect("join");
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+    let text = diagnostics_text(&response.diagnostics);
+    assert!(text.contains("cancelled"), "{text}");
+    let new_state = Value::from_dynamic(&response.new_state.expect("new_state")).expect("decode");
+    assert!(
+        new_state.is_null(),
+        "nothing was created, so nothing is stored"
+    );
+    assert_eq!(sim.calls().put_user, 0, "nothing was sent after the stop");
+
+    // Later calls fail at once instead of waiting on the API.
+    let started = Instant::now();
+    let read = client
+        .read_resource(proto::read_resource::Request {
+            type_name: "acronis_user_status".into(),
+            current_state: Some(
+                Value::object([
+                    ("id", Value::from(JOHN)),
+                    ("user_id", Value::from(JOHN)),
+                    ("enabled", Value::from(true)),
+                    ("version", Value::from(1)),
+                    ("on_destroy", Value::from("keep")),
+                ])
+                .to_dynamic(),
+            ),
+            ..Default::default()
+        })
+        .await
+        .expect("ReadResource")
+        .into_inner();
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert!(diagnostics_text(&read.diagnostics).contains("cancelled"));
+}
+
+#[test]
+fn ctrl_c_during_terraform_apply_ends_it_promptly_with_a_diagnostic() {
+    let sim = simulator(vec![user(JOHN, "john", true)]);
+    sim.inject(Fault::latency(Endpoint::GetUser, Duration::from_secs(60)).times(10));
+    let ws = Workspace::new(&sim);
+    ws.config(&user_status("john", JOHN, false));
+    let child = ws
+        .command(&["apply", "-auto-approve", "-no-color"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn terraform");
+    std::thread::sleep(Duration::from_secs(2));
+    let interrupted = Instant::now();
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    let out = child.wait_with_output().expect("wait");
+    assert!(
+        interrupted.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        interrupted.elapsed()
+    );
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    run.assert_failure_containing("was cancelled: Terraform asked the provider to stop");
+    assert_eq!(sim.calls().put_user, 0);
+    assert!(ws.resources().is_empty(), "nothing half-written to state");
+}

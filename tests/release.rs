@@ -1,0 +1,415 @@
+//! Release packaging, end to end: `scripts/release.sh` packages the provider binary these tests
+//! built, and real Terraform installs that package from a `filesystem_mirror` (as users without
+//! the public registry do), records it in the lock file by hash, and applies with it against
+//! the simulator. Also the binary's `--version`, the version check, and the archiver fallback.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use base64::Engine as _;
+use support::*;
+
+const NAME: &str = "terraform-provider-acronis";
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+const JOHN: &str = "1c234e69-5469-424a-a6d1-ff5658b387a6";
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn provider_binary() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_terraform-provider-acronis"))
+}
+
+/// Terraform's name for this machine's platform, as the release script derives it from uname.
+fn platform() -> String {
+    let os = std::env::consts::OS;
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
+    };
+    format!("{os}_{arch}")
+}
+
+fn zip_name() -> String {
+    format!("{NAME}_{VERSION}_{}.zip", platform())
+}
+
+fn manifest_name() -> String {
+    format!("{NAME}_{VERSION}_manifest.json")
+}
+
+fn sums_name() -> String {
+    format!("{NAME}_{VERSION}_SHA256SUMS")
+}
+
+/// Runs `scripts/release.sh version` packaging `binary` into `dist`, with `env` added.
+fn release(version: &str, binary: &Path, dist: &Path, env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new("bash");
+    cmd.arg(root().join("scripts/release.sh"))
+        .arg(version)
+        .env("RELEASE_BINARY", binary)
+        .env("DIST_DIR", dist)
+        .env_remove("RELEASE_ZIP");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run scripts/release.sh")
+}
+
+fn assert_ran(out: &Output) {
+    assert!(
+        out.status.success(),
+        "release.sh failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The names of the files in `dir`, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dist")
+        .map(|e| {
+            e.expect("dist entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// The hex SHA-256 of `bytes`, by `sha256sum` (the tool the SHA256SUMS format comes from).
+fn sha256_hex(bytes: &[u8]) -> String {
+    use std::io::Write as _;
+    let mut child = Command::new("sha256sum")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run sha256sum");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(bytes)
+        .expect("feed sha256sum");
+    let out = child.wait_with_output().expect("sha256sum output");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .expect("a digest")
+        .to_owned()
+}
+
+fn sha256_of_file(path: &Path) -> String {
+    sha256_hex(&std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display())))
+}
+
+/// Each entry of a zip archive: (name, Unix mode, hex SHA-256 of its content), read by Python's
+/// zipfile (python3 is on every machine the project runs on; `unzip` may not be).
+fn zip_entries(zip: &Path) -> Vec<(String, u32, String)> {
+    let script = "import hashlib, sys, zipfile\n\
+                  with zipfile.ZipFile(sys.argv[1]) as z:\n\
+                  \x20   for i in z.infolist():\n\
+                  \x20       print(i.filename, i.external_attr >> 16, hashlib.sha256(z.read(i)).hexdigest())\n";
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(zip)
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|line| {
+            let parts: Vec<&str> = line.split(' ').collect();
+            assert_eq!(parts.len(), 3, "{line}");
+            (
+                parts[0].to_owned(),
+                parts[1].parse().expect("a mode"),
+                parts[2].to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Terraform's `h1:` hash of a provider package holding one file: Go's dirhash Hash1, the
+/// SHA-256 of the lines "<hex sha256>  <name>\n" (one per file, sorted), base64.
+fn h1_of_single_file_package(name: &str, content_sha256: &str) -> String {
+    let summary = format!("{content_sha256}  {name}\n");
+    let digest = hex_bytes(&sha256_hex(summary.as_bytes()));
+    format!(
+        "h1:{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
+fn hex_bytes(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex digit"))
+        .collect()
+}
+
+#[test]
+fn version_flag_prints_the_crate_version() {
+    let out = Command::new(provider_binary())
+        .arg("--version")
+        .output()
+        .expect("run the provider binary");
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("{NAME} {VERSION}\n")
+    );
+}
+
+#[test]
+fn packaged_provider_installs_from_a_filesystem_mirror_and_applies() {
+    // Package the binary these tests built.
+    let dist = tempfile::tempdir().expect("tempdir");
+    let out = release(VERSION, provider_binary(), dist.path(), &[]);
+    assert_ran(&out);
+    let mut expected = vec![zip_name(), manifest_name(), sums_name()];
+    expected.sort();
+    assert_eq!(listing(dist.path()), expected);
+    let printed: Vec<PathBuf> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(PathBuf::from)
+        .collect();
+    assert_eq!(printed.len(), 3, "the script prints the path of each asset");
+    assert!(
+        printed
+            .iter()
+            .all(|p| p.starts_with(dist.path()) && p.is_file()),
+        "{printed:?}"
+    );
+
+    // The zip holds exactly the versioned binary, executable, byte for byte.
+    let zip = dist.path().join(zip_name());
+    let binary_sha = sha256_of_file(provider_binary());
+    let binary_name = format!("{NAME}_v{VERSION}");
+    let entries = zip_entries(&zip);
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let (entry_name, mode, entry_sha) = &entries[0];
+    assert_eq!(entry_name, &binary_name);
+    assert_eq!(mode & 0o777, 0o755, "mode {mode:o}");
+    assert_eq!(entry_sha, &binary_sha);
+
+    // The manifest is the registry manifest at the top of the repository.
+    let manifest = std::fs::read(dist.path().join(manifest_name())).expect("read manifest");
+    assert_eq!(
+        manifest,
+        std::fs::read(root().join("terraform-registry-manifest.json"))
+            .expect("read the registry manifest")
+    );
+    let manifest: serde_json::Value = serde_json::from_slice(&manifest).expect("manifest is JSON");
+    assert_eq!(
+        manifest,
+        serde_json::json!({"version": 1, "metadata": {"protocol_versions": ["6.0"]}})
+    );
+
+    // SHA256SUMS lists the zip and the manifest, with their digests, in sha256sum's format.
+    let sums = std::fs::read_to_string(dist.path().join(sums_name())).expect("read SHA256SUMS");
+    let mut listed: Vec<(String, String)> = sums
+        .lines()
+        .map(|line| {
+            let (digest, file) = line.split_once("  ").expect("`<digest>  <file>`");
+            (file.to_owned(), digest.to_owned())
+        })
+        .collect();
+    listed.sort();
+    let mut wanted = vec![
+        (
+            manifest_name(),
+            sha256_of_file(&dist.path().join(manifest_name())),
+        ),
+        (zip_name(), sha256_of_file(&zip)),
+    ];
+    wanted.sort();
+    assert_eq!(listed, wanted);
+
+    // A filesystem mirror in the packed layout, and a CLI config that installs from it only.
+    let mirror = tempfile::tempdir().expect("tempdir");
+    let provider_dir = mirror.path().join("registry.terraform.io/acronis/acronis");
+    std::fs::create_dir_all(&provider_dir).expect("create mirror");
+    std::fs::copy(&zip, provider_dir.join(zip_name())).expect("copy the zip into the mirror");
+
+    let sim = simulator(vec![user(JOHN, "john", true)]);
+    let ws = Workspace::new(&sim);
+    ws.set_cli_config(&format!(
+        "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"registry.terraform.io/acronis/*\"]\n  }}\n}}\n",
+        mirror.path().display()
+    ));
+    ws.write(
+        "main.tf",
+        &format!(
+            "terraform {{\n  required_providers {{\n    acronis = {{\n      source  = \"acronis/acronis\"\n      version = \"{VERSION}\"\n    }}\n  }}\n}}\n\n{}",
+            user_status("john", JOHN, false)
+        ),
+    );
+
+    let init = ws.terraform(&["init", "-no-color"]);
+    init.assert_success();
+    assert!(
+        init.stdout
+            .contains(&format!("Installed acronis/acronis v{VERSION}")),
+        "{}",
+        init.output()
+    );
+    assert!(
+        !init.output().contains("development overrides"),
+        "{}",
+        init.output()
+    );
+
+    // The lock file pins the version and the package's hash, which matches the binary.
+    let lock = std::fs::read_to_string(ws.path().join(".terraform.lock.hcl"))
+        .expect("init writes the lock file");
+    assert!(
+        lock.contains("provider \"registry.terraform.io/acronis/acronis\" {"),
+        "{lock}"
+    );
+    assert!(
+        lock.contains(&format!("version     = \"{VERSION}\"")),
+        "{lock}"
+    );
+    assert!(
+        lock.contains(&format!("constraints = \"{VERSION}\"")),
+        "{lock}"
+    );
+    let h1 = h1_of_single_file_package(&binary_name, &binary_sha);
+    assert!(
+        lock.contains(&format!("\"{h1}\"")),
+        "expected {h1} in:\n{lock}"
+    );
+
+    let installed = ws
+        .path()
+        .join(".terraform/providers/registry.terraform.io/acronis/acronis")
+        .join(VERSION)
+        .join(platform())
+        .join(&binary_name);
+    assert_eq!(
+        sha256_of_file(&installed),
+        binary_sha,
+        "Terraform unpacked the released binary"
+    );
+
+    // The installed provider works: apply disables the account, and a second plan is empty.
+    ws.apply().assert_success();
+    assert!(
+        !truth(&sim, JOHN).0,
+        "the simulator shows the account disabled"
+    );
+    let plan = ws.plan(&[]);
+    plan.assert_no_provider_fault();
+    assert_eq!(plan.code, 0, "{}", plan.output());
+
+    // A tampered package no longer matches the lock file.
+    let other = tempfile::tempdir().expect("tempdir");
+    let tampered = Workspace::new(&sim);
+    let stub = write_stub(other.path(), VERSION);
+    let redo = release(VERSION, &stub, other.path(), &[]);
+    assert_ran(&redo);
+    std::fs::copy(other.path().join(zip_name()), provider_dir.join(zip_name()))
+        .expect("replace the zip");
+    tampered.set_cli_config(
+        &std::fs::read_to_string(ws.path().join("cli.tfrc")).expect("read CLI config"),
+    );
+    tampered.write(
+        "main.tf",
+        &std::fs::read_to_string(ws.path().join("main.tf")).expect("read main.tf"),
+    );
+    tampered.write(".terraform.lock.hcl", &lock);
+    tampered
+        .terraform(&["init", "-no-color"])
+        .assert_failure_containing(
+            "doesn't match any of the checksums previously recorded in the dependency lock file",
+        );
+}
+
+/// A stand-in provider binary that only answers `--version`, for packaging tests.
+fn write_stub(dir: &Path, reports: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt as _;
+    let path = dir.join("stub-provider");
+    std::fs::write(&path, format!("#!/bin/sh\necho \"{NAME} {reports}\"\n")).expect("write stub");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod stub");
+    path
+}
+
+#[test]
+fn the_python_archiver_keeps_the_binary_executable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let stub = write_stub(dir.path(), VERSION);
+    let dist = dir.path().join("dist");
+    let out = release(VERSION, &stub, &dist, &[("RELEASE_ZIP", "python3")]);
+    assert_ran(&out);
+    let entries = zip_entries(&dist.join(zip_name()));
+    assert_eq!(
+        entries,
+        [(
+            format!("{NAME}_v{VERSION}"),
+            0o100755,
+            sha256_of_file(&stub)
+        )]
+    );
+    // SHA256SUMS checks out with the standard tool.
+    let check = Command::new("sha256sum")
+        .args(["--check", "--strict", &sums_name()])
+        .current_dir(&dist)
+        .output()
+        .expect("run sha256sum --check");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
+
+#[test]
+fn release_refuses_a_version_that_is_not_the_crates() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let dist = dir.path().join("dist");
+
+    let stub = write_stub(dir.path(), VERSION);
+    let out = release("99.0.0", &stub, &dist, &[]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "VERSION 99.0.0 differs from the crate version {VERSION} in Cargo.toml"
+        )),
+        "{stderr}"
+    );
+    assert!(!dist.exists(), "nothing is written");
+
+    let out = release(&format!("v{VERSION}"), &stub, &dist, &[]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no leading v"));
+
+    // A binary built from another version is refused too.
+    let old_dir = dir.path().join("old");
+    std::fs::create_dir(&old_dir).expect("mkdir");
+    let old = write_stub(&old_dir, "0.0.1");
+    let out = release(VERSION, &old, &dist, &[]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "reports '{NAME} 0.0.1', expected '{NAME} {VERSION}'"
+        )),
+        "{stderr}"
+    );
+    assert!(!dist.exists(), "nothing is written");
+}
