@@ -11,6 +11,7 @@
 
 pub mod acronis;
 pub mod data_sources;
+pub mod docs;
 pub mod logging;
 pub mod plugin;
 pub mod provider;
