@@ -82,6 +82,9 @@ pub enum FaultKind {
     Garbage,
     /// Wait `latency_ms`, then serve the request normally.
     Latency,
+    /// Serve the request (its change is made), then close the connection without answering:
+    /// a response lost on the way back.
+    DropAfter,
 }
 
 /// One injected fault; it hits the next `count` requests its target matches.
@@ -143,6 +146,11 @@ impl Fault {
     /// A connection closed without an answer.
     pub fn drop_connection(endpoint: impl Into<FaultTarget>) -> Fault {
         Fault::new(endpoint, FaultKind::Drop)
+    }
+
+    /// The request is served, then its connection closed: the answer is lost.
+    pub fn lose_response(endpoint: impl Into<FaultTarget>) -> Fault {
+        Fault::new(endpoint, FaultKind::DropAfter)
     }
 
     /// An HTML proxy error page (502 unless `with_status` says otherwise).

@@ -133,6 +133,11 @@ impl Simulator {
         }
     }
 
+    /// Every access token issued so far.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.state().issued_tokens()
+    }
+
     pub fn calls(&self) -> CallCounts {
         self.state.calls()
     }

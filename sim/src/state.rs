@@ -80,6 +80,11 @@ impl SimState {
     }
 
     /// Every token issued so far stops working.
+    /// Every access token issued so far.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.lock().tokens.issued()
+    }
+
     pub fn revoke_tokens(&self) {
         self.lock().tokens.revoke_all();
     }

@@ -43,6 +43,8 @@ pub struct TokenStore {
     ttl: Duration,
     fields: ExpiryFields,
     expiry: HashMap<String, Instant>,
+    /// Every token ever issued, for tests that check none leaks.
+    issued: Vec<String>,
 }
 
 impl TokenStore {
@@ -51,6 +53,7 @@ impl TokenStore {
             ttl,
             fields,
             expiry: HashMap::new(),
+            issued: Vec::new(),
         }
     }
 
@@ -70,6 +73,7 @@ impl TokenStore {
         self.expiry.retain(|_, until| *until > now);
         let access_token = random_string();
         self.expiry.insert(access_token.clone(), now + self.ttl);
+        self.issued.push(access_token.clone());
         IssuedToken {
             access_token,
             id_token: random_string(),
@@ -84,6 +88,11 @@ impl TokenStore {
         self.expiry
             .get(token)
             .is_some_and(|until| Instant::now() < *until)
+    }
+
+    /// Every access token issued so far, expired and revoked ones included.
+    pub fn issued(&self) -> Vec<String> {
+        self.issued.clone()
     }
 
     /// Makes every issued token invalid.

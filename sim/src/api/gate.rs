@@ -42,10 +42,14 @@ pub async fn gate(State(state): State<SimState>, request: Request, next: Next) -
     };
     state.record_call(endpoint);
     pause(state.latency()).await;
+    let kill = request.extensions().get::<ConnectionKill>().cloned();
+    let mut drop_after = false;
     if let Some(fault) = state.take_fault(endpoint) {
-        let kill = request.extensions().get::<ConnectionKill>().cloned();
-        if let Some(response) = serve_fault(&fault, endpoint, kill).await {
-            return response;
+        drop_after = fault.kind == FaultKind::DropAfter;
+        if !drop_after {
+            if let Some(response) = serve_fault(&fault, endpoint, kill.clone()).await {
+                return response;
+            }
         }
     }
     if endpoint != Endpoint::Token {
@@ -53,7 +57,11 @@ pub async fn gate(State(state): State<SimState>, request: Request, next: Next) -
             return err.into_response();
         }
     }
-    next.run(request).await
+    let response = next.run(request).await;
+    if drop_after {
+        return drop_connection(kill).await;
+    }
+    response
 }
 
 async fn pause(delay: Duration) {
@@ -76,6 +84,8 @@ async fn serve_fault(
             return None;
         }
         FaultKind::Drop => return Some(drop_connection(kill).await),
+        // Handled by the gate after the handler ran.
+        FaultKind::DropAfter => return None,
         FaultKind::Status if endpoint == Endpoint::Token => {
             OAuthError::for_status(status).into_response()
         }

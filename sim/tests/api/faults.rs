@@ -222,3 +222,39 @@ fn faults_are_booked_listed_and_cleared_over_the_admin_api() {
     assert_eq!(api.get(&user_path(ALICE)).status, 200);
     assert!(start.elapsed() >= Duration::from_millis(150));
 }
+
+#[test]
+fn lost_responses_apply_the_change_but_answer_nothing() {
+    let sim = sim_with_alice();
+    let api = Api::login(&sim);
+    let version = api.get(&user_path(ALICE)).json()["version"]
+        .as_i64()
+        .expect("version");
+    sim.inject(Fault::lose_response(Endpoint::PutUser));
+    let body = serde_json::json!({"enabled": false, "version": version}).to_string();
+    let err = send(
+        &sim.base_url(),
+        "PUT",
+        &user_path(ALICE),
+        &[
+            (
+                "Authorization",
+                &format!("Bearer {}", sim.issued_tokens()[0]),
+            ),
+            ("Content-Type", "application/json"),
+        ],
+        body.as_bytes(),
+    )
+    .expect_err("no answer");
+    assert!(
+        matches!(
+            err.kind(),
+            std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset
+        ),
+        "{err:?}"
+    );
+    let user = api.get(&user_path(ALICE)).json();
+    assert_eq!(user["enabled"], false, "the change was made");
+    assert_eq!(user["version"], version + 1);
+    assert_eq!(sim.issued_tokens().len(), 1);
+}

@@ -1,0 +1,331 @@
+//! The Acronis client against the simulator over real HTTP: token lifecycle, retries, error
+//! parsing, conflict reconciliation, timeouts and private CAs.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use acronis_sim::{Endpoint, ExpiryFields};
+use terraform_provider_acronis::acronis::{
+    AcronisClient, ApiError, BaseUrl, ClientOptions, Credentials, Operation, RetryPolicy, Secret,
+};
+use tokio_util::sync::CancellationToken;
+
+mod support;
+use support::*;
+
+const ALICE: &str = "1c234e69-5469-424a-a6d1-ff5658b387a6";
+
+fn options(base_url: &str, credentials: Credentials) -> ClientOptions {
+    ClientOptions {
+        base_url: BaseUrl::parse(base_url).expect("base url"),
+        credentials,
+        retry: RetryPolicy {
+            base_delay: Duration::from_millis(50),
+            ..RetryPolicy::default()
+        },
+        request_timeout: Duration::from_secs(5),
+        extra_ca_pem: None,
+        user_agent: "tests".into(),
+    }
+}
+
+fn secret_credentials() -> Credentials {
+    Credentials::ClientSecret {
+        client_id: CLIENT_ID.into(),
+        client_secret: Secret::new(CLIENT_SECRET),
+    }
+}
+
+fn client_for(sim: &Simulator) -> AcronisClient {
+    AcronisClient::new(
+        options(&sim.base_url(), secret_credentials()),
+        CancellationToken::new(),
+    )
+    .expect("client")
+}
+
+fn alice() -> Simulator {
+    simulator(vec![user(ALICE, "alice", true)])
+}
+
+#[tokio::test]
+async fn one_token_serves_every_call_including_concurrent_ones() {
+    let sim = alice();
+    let client = Arc::new(client_for(&sim));
+    assert_eq!(sim.calls().token, 0, "no token before the first call");
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.get_user(ALICE).await })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.expect("join").expect("get").id, ALICE);
+    }
+    for _ in 0..5 {
+        client.get_user(ALICE).await.expect("get");
+    }
+    assert_eq!(sim.calls().token, 1);
+    assert_eq!(sim.calls().get_user, 25);
+}
+
+#[tokio::test]
+async fn tokens_are_refreshed_ahead_of_expiry_from_either_field() {
+    for fields in [
+        ExpiryFields::ExpiresIn,
+        ExpiryFields::ExpiresOn,
+        ExpiryFields::Both,
+    ] {
+        let sim = alice();
+        sim.set_expiry_fields(fields);
+        sim.set_token_ttl(Duration::from_secs(2));
+        let client = client_for(&sim);
+        client.get_user(ALICE).await.expect("first");
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        client.get_user(ALICE).await.expect("second");
+        let calls = sim.calls();
+        // A fresh token before the old one ran out: no request was refused on the way.
+        assert_eq!(
+            (calls.token, calls.get_user),
+            (2, 2),
+            "{fields:?}: {calls:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn without_expiry_fields_a_refused_token_is_replaced_once() {
+    let sim = alice();
+    sim.set_expiry_fields(ExpiryFields::Neither);
+    let client = client_for(&sim);
+    client.get_user(ALICE).await.expect("first");
+    sim.revoke_tokens();
+    client.get_user(ALICE).await.expect("after revocation");
+    let calls = sim.calls();
+    assert_eq!(
+        (calls.token, calls.get_user),
+        (2, 3),
+        "401, new token, retry: {calls:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_401_that_persists_is_reported_with_advice() {
+    let sim = alice();
+    sim.inject(Fault::status(Endpoint::GetUser, 401).times(5));
+    let err = client_for(&sim).get_user(ALICE).await.expect_err("401");
+    assert_eq!(err.status(), Some(401));
+    assert!(err.hint().contains("credentials"));
+    assert_eq!(sim.calls().token, 2, "exactly one refresh");
+    assert_eq!(sim.calls().get_user, 2);
+}
+
+#[tokio::test]
+async fn wrong_client_credentials_fail_at_the_token_without_leaking_the_secret() {
+    let sim = alice();
+    let creds = Credentials::ClientSecret {
+        client_id: CLIENT_ID.into(),
+        client_secret: Secret::new("wrong-secret-123"),
+    };
+    let client = AcronisClient::new(options(&sim.base_url(), creds), CancellationToken::new())
+        .expect("client");
+    let err = client.get_user(ALICE).await.expect_err("refused");
+    assert!(
+        matches!(
+            err,
+            ApiError::Status {
+                operation: Operation::Token,
+                status: 401,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("invalid_client"), "{err}");
+    assert!(err.hint().contains("client_id and client_secret"));
+    let shown = format!("{err} {err:?} {client:?}");
+    assert!(!shown.contains("wrong-secret-123"), "{shown}");
+    assert_eq!(sim.calls().get_user, 0);
+}
+
+#[tokio::test]
+async fn an_access_token_is_used_as_is() {
+    let sim = alice();
+    let client = AcronisClient::new(
+        options(
+            &sim.base_url(),
+            Credentials::AccessToken(Secret::new("minted-elsewhere")),
+        ),
+        CancellationToken::new(),
+    )
+    .expect("client");
+    let err = client.get_user(ALICE).await.expect_err("unknown token");
+    assert_eq!(err.status(), Some(401));
+    assert_eq!(
+        sim.calls().token,
+        0,
+        "no token requests with an access token"
+    );
+    assert!(!format!("{client:?}").contains("minted-elsewhere"));
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured() {
+    let sim = alice();
+    sim.inject(Fault::status(Endpoint::GetUser, 503).with_retry_after("1"));
+    let started = Instant::now();
+    client_for(&sim)
+        .get_user(ALICE)
+        .await
+        .expect("after one retry");
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(sim.calls().get_user, 2);
+
+    sim.inject(Fault::status(Endpoint::Token, 429).with_retry_after("1"));
+    let started = Instant::now();
+    client_for(&sim)
+        .get_user(ALICE)
+        .await
+        .expect("token after a 429");
+    assert!(started.elapsed() >= Duration::from_millis(950));
+}
+
+#[tokio::test]
+async fn transient_failures_are_retried_and_persistent_ones_reported() {
+    let sim = alice();
+    let client = client_for(&sim);
+    for fault in [
+        Fault::status(Endpoint::GetUser, 500).times(2),
+        Fault::status(Endpoint::GetUser, 502),
+        Fault::status(Endpoint::GetUser, 504),
+        Fault::drop_connection(Endpoint::GetUser).times(2),
+        Fault::garbage(Endpoint::GetUser),
+    ] {
+        sim.inject(fault.clone());
+        client
+            .get_user(ALICE)
+            .await
+            .unwrap_or_else(|e| panic!("{fault:?}: {e}"));
+    }
+
+    sim.inject(Fault::status(Endpoint::GetUser, 503).times(10));
+    sim.reset_calls();
+    let err = client.get_user(ALICE).await.expect_err("exhausted");
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(
+        sim.calls().get_user,
+        4,
+        "the first attempt and max_retries = 3 more"
+    );
+    sim.clear_faults();
+
+    sim.inject(Fault::garbage(Endpoint::GetUser).with_status(200));
+    let err = client.get_user(ALICE).await.expect_err("HTML with 200");
+    assert!(matches!(err, ApiError::InvalidResponse { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn client_errors_are_not_retried() {
+    let sim = alice();
+    let client = client_for(&sim);
+    let missing = "2c234e69-5469-424a-a6d1-ff5658b387a6";
+    let err = client.get_user(missing).await.expect_err("404");
+    assert!(err.is_not_found());
+    sim.inject(Fault::status(Endpoint::GetUser, 403));
+    let err = client.get_user(ALICE).await.expect_err("403");
+    assert_eq!(err.status(), Some(403));
+    assert!(err.hint().contains("tenant"));
+    assert_eq!(sim.calls().get_user, 2);
+}
+
+#[tokio::test]
+async fn a_lost_put_response_is_reconciled_by_reading_not_guessing() {
+    let sim = alice();
+    let (_, version) = truth(&sim, ALICE);
+    sim.inject(Fault::lose_response(Endpoint::PutUser));
+    let user = client_for(&sim)
+        .set_enabled(ALICE, false, Some(version))
+        .await
+        .expect("reconciled");
+    assert!(!user.enabled);
+    assert_eq!(
+        truth(&sim, ALICE),
+        (false, version + 1),
+        "applied exactly once"
+    );
+    assert_eq!(user.version, version + 1);
+    let calls = sim.calls();
+    assert_eq!(
+        (calls.put_user, calls.get_user),
+        (2, 1),
+        "lost PUT, retried PUT meets 409, re-read: {calls:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_revision_bumped_between_read_and_write_is_retried_with_the_new_version() {
+    let sim = alice();
+    let (_, version) = truth(&sim, ALICE);
+    sim.bump_between_read_and_write(ALICE, 2);
+    let user = client_for(&sim)
+        .set_enabled(ALICE, false, Some(version))
+        .await
+        .expect("reconciled");
+    assert!(!user.enabled);
+    assert_eq!(truth(&sim, ALICE), (false, user.version));
+    assert_eq!(sim.calls().put_user, 3);
+}
+
+#[tokio::test]
+async fn an_account_that_keeps_changing_ends_in_a_clear_error() {
+    let sim = alice();
+    sim.bump_between_read_and_write(ALICE, 100);
+    let err = client_for(&sim)
+        .set_enabled(ALICE, false, None)
+        .await
+        .expect_err("gives up");
+    assert!(
+        matches!(err, ApiError::Conflict { attempts: 5, .. }),
+        "{err:?}"
+    );
+    assert!(err.hint().contains("run terraform apply again"));
+}
+
+#[tokio::test]
+async fn slow_answers_time_out() {
+    let sim = alice();
+    sim.inject(Fault::latency(Endpoint::GetUser, Duration::from_secs(5)).times(5));
+    let mut opts = options(&sim.base_url(), secret_credentials());
+    opts.request_timeout = Duration::from_secs(1);
+    opts.retry.max_retries = 1;
+    let started = Instant::now();
+    let err = AcronisClient::new(opts, CancellationToken::new())
+        .expect("client")
+        .get_user(ALICE)
+        .await
+        .expect_err("timeout");
+    assert!(
+        matches!(err, ApiError::Timeout { seconds: 1, .. }),
+        "{err:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn batch_reads_return_only_existing_users() {
+    let sim = alice();
+    let users = client_for(&sim)
+        .get_users(&[ALICE, "2c234e69-5469-424a-a6d1-ff5658b387a6"])
+        .await
+        .expect("batch");
+    assert_eq!(users.len(), 1);
+    assert_eq!(users[0].id, ALICE);
+}
