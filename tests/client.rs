@@ -329,3 +329,96 @@ async fn batch_reads_return_only_existing_users() {
     assert_eq!(users.len(), 1);
     assert_eq!(users[0].id, ALICE);
 }
+
+/// A TLS front for the simulator whose certificate is issued by a private CA; returns the CA
+/// (PEM) and the front's `https://localhost:PORT` address.
+async fn tls_front(sim: &Simulator) -> (String, String) {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose,
+    };
+    use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+
+    let ca_key = KeyPair::generate().expect("CA key");
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "Test Private CA");
+    let ca_pem = ca_params.self_signed(&ca_key).expect("CA cert").pem();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let leaf_key = KeyPair::generate().expect("leaf key");
+    let leaf = CertificateParams::new(vec!["localhost".to_owned()])
+        .expect("leaf params")
+        .signed_by(&leaf_key, &issuer)
+        .expect("leaf cert");
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::aws_lc_rs::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("versions")
+    .with_no_client_auth()
+    .with_single_cert(
+        vec![leaf.der().clone()],
+        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
+    )
+    .expect("server config");
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let backend = sim.addr();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(stream).await else {
+                    return;
+                };
+                if let Ok(mut plain) = tokio::net::TcpStream::connect(backend).await {
+                    let _ = tokio::io::copy_bidirectional(&mut tls, &mut plain).await;
+                }
+            });
+        }
+    });
+    (ca_pem, format!("https://localhost:{port}"))
+}
+
+#[tokio::test]
+async fn a_private_ca_is_trusted_only_when_given_as_ca_file() {
+    let sim = alice();
+    let (ca_pem, url) = tls_front(&sim).await;
+
+    let mut opts = options(&url, secret_credentials());
+    opts.retry.max_retries = 0;
+    let untrusting = AcronisClient::new(opts.clone(), CancellationToken::new()).expect("client");
+    let err = untrusting
+        .get_user(ALICE)
+        .await
+        .expect_err("unknown issuer");
+    assert!(matches!(err, ApiError::Transport { .. }), "{err:?}");
+    assert!(
+        err.to_string().to_lowercase().contains("certificate"),
+        "{err}"
+    );
+
+    opts.extra_ca_pem = Some(ca_pem.into_bytes());
+    let trusting = AcronisClient::new(opts, CancellationToken::new()).expect("client");
+    assert_eq!(trusting.get_user(ALICE).await.expect("over TLS").id, ALICE);
+}
+
+#[test]
+fn a_ca_file_without_certificates_is_refused() {
+    let mut opts = options("https://eu2-cloud.acronis.com", secret_credentials());
+    opts.extra_ca_pem = Some(b"not a certificate".to_vec());
+    let err = AcronisClient::new(opts, CancellationToken::new()).expect_err("no certificate");
+    assert!(
+        err.contains("no certificate") || err.contains("PEM"),
+        "{err}"
+    );
+}

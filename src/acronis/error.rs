@@ -111,8 +111,27 @@ impl ApiError {
     }
 }
 
-/// The code and message of an error body, whichever shape it has.
+/// The code and message of an error body, whichever shape it has. The message is made safe to
+/// print: control characters (a terminal escape sequence, say) become spaces, and it is capped.
 pub fn parse_error_body(body: &[u8]) -> (Option<String>, String) {
+    let (code, message) = parse_error_shape(body);
+    (code.map(|c| printable(&c, 100)), printable(&message, 500))
+}
+
+/// Replaces control characters with spaces and cuts the text at `max` characters.
+fn printable(text: &str, max: usize) -> String {
+    let mut out: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(max)
+        .collect();
+    if text.chars().count() > max {
+        out.push_str("...");
+    }
+    out
+}
+
+fn parse_error_shape(body: &[u8]) -> (Option<String>, String) {
     if let Ok(json) = serde_json::from_slice::<serde_json::Value>(body) {
         match &json["error"] {
             serde_json::Value::Object(error) => {
@@ -143,7 +162,7 @@ pub fn parse_error_body(body: &[u8]) -> (Option<String>, String) {
                 } else {
                     format!("{code}: {description}")
                 };
-                return (Some(code.clone()), message);
+                return (Some(code.clone()), non_empty(message));
             }
             _ => {}
         }
@@ -178,8 +197,7 @@ fn describe_unparsed(body: &[u8]) -> String {
         return "the response was an HTML page, not the API (a proxy or a wrong base_url?)"
             .to_owned();
     }
-    let snippet: String = text.chars().filter(|c| !c.is_control()).take(200).collect();
-    format!("unexpected response: {snippet}")
+    format!("unexpected response: {}", printable(text, 200))
 }
 
 #[cfg(test)]
@@ -215,6 +233,11 @@ mod tests {
         assert_eq!(parse_error_body(b"").1, "empty response body");
         assert_eq!(parse_error_body(b"oops").1, "unexpected response: oops");
         assert_eq!(parse_error_body(br#"{"error":{}}"#).1, "no message given");
+        assert_eq!(
+            parse_error_body(b"{\"error\":{\"message\":\"a\\u001b[31mb\"}}").1,
+            "a [31mb"
+        );
+        assert!(parse_error_body("x".repeat(10_000).as_bytes()).1.len() < 300);
     }
 
     #[test]
@@ -232,5 +255,36 @@ mod tests {
         assert!(err(404)
             .to_string()
             .contains("reading user u failed: HTTP 404: m"));
+    }
+
+    mod fuzz {
+        //! Property tests standing in for a fuzzer: no error body panics the parser, and the
+        //! message it yields is always printable.
+        use super::super::parse_error_body;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn arbitrary_bodies_never_panic(body in proptest::collection::vec(any::<u8>(), 0..512)) {
+                let (_, message) = parse_error_body(&body);
+                prop_assert!(!message.is_empty());
+            }
+
+            #[test]
+            fn json_shaped_bodies_never_panic(
+                code in prop_oneof![Just("1".to_owned()), ".{0,10}".prop_map(|s| format!("{s:?}")), Just("null".to_owned()), Just("[]".to_owned())],
+                message in ".{0,40}",
+                oauth in any::<bool>(),
+            ) {
+                let body = if oauth {
+                    format!(r#"{{"error":{code},"error_description":{message:?}}}"#)
+                } else {
+                    format!(r#"{{"error":{{"code":{code},"message":{message:?},"details":{{"info":{message:?}}}}}}}"#)
+                };
+                let (_, parsed) = parse_error_body(body.as_bytes());
+                prop_assert!(!parsed.is_empty());
+                prop_assert!(!parsed.chars().any(char::is_control));
+            }
+        }
     }
 }

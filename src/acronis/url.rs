@@ -38,8 +38,17 @@ impl BaseUrl {
             "http" if is_loopback(&url) => {}
             other => return Err(BaseUrlError::Scheme(other.to_owned())),
         }
-        if url.host_str().is_none_or(str::is_empty) {
-            return Err(BaseUrlError::NotAUrl("no host".into()));
+        match url.host() {
+            None => return Err(BaseUrlError::NotAUrl("no host".into())),
+            // DNS limits: 253 characters in all, 63 per label.
+            Some(url::Host::Domain(d))
+                if d.len() > 253 || d.split('.').any(|l| l.is_empty() || l.len() > 63) =>
+            {
+                return Err(BaseUrlError::NotAUrl(
+                    "the host name is not a valid DNS name".into(),
+                ))
+            }
+            _ => {}
         }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(BaseUrlError::QueryOrFragment);
@@ -118,6 +127,15 @@ mod tests {
     #[test]
     fn refuses_what_is_not_a_data_center_address() {
         assert_eq!(BaseUrl::parse(" "), Err(BaseUrlError::Empty));
+        let long_label = format!("https://{}.acronis.com", "a".repeat(64));
+        assert!(matches!(
+            BaseUrl::parse(&long_label),
+            Err(BaseUrlError::NotAUrl(_))
+        ));
+        assert!(matches!(
+            BaseUrl::parse("https://a..b.com"),
+            Err(BaseUrlError::NotAUrl(_))
+        ));
         assert!(matches!(
             BaseUrl::parse("eu2-cloud.acronis.com"),
             Err(BaseUrlError::NotAUrl(_))

@@ -82,12 +82,22 @@ const TIMEOUT_LIMIT_SECS: i64 = 600;
 /// Checks what can be checked before the environment is consulted: known values only.
 pub fn validate(config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    if let Some(raw) = config.get("base_url").as_str() {
+    if let Some(raw) = config
+        .get("base_url")
+        .as_str()
+        .filter(|s| !s.trim().is_empty())
+    {
         if let Err(e) = BaseUrl::parse(raw) {
             diags.push(invalid_base_url(&e.to_string()));
         }
     }
-    for name in ["client_id", "client_secret", "access_token", "ca_file"] {
+    for name in [
+        "base_url",
+        "client_id",
+        "client_secret",
+        "access_token",
+        "ca_file",
+    ] {
         if let Some(s) = config.get(name).as_str() {
             if s.trim().is_empty() {
                 diags.push(

@@ -68,18 +68,12 @@ impl Value {
 
     /// Decodes one msgpack value that must fill `bytes` exactly.
     pub fn from_msgpack(bytes: &[u8]) -> Result<Value, DecodeError> {
-        let mut reader = bytes;
-        let raw =
-            rmpv::decode::read_value_with_max_depth(&mut reader, MAX_DEPTH).map_err(
-                |e| match e {
-                    rmpv::decode::Error::DepthLimitExceeded => DecodeError::TooDeep,
-                    other => DecodeError::Msgpack(other.to_string()),
-                },
-            )?;
-        if !reader.is_empty() {
+        let mut reader = MsgpackReader { bytes, pos: 0 };
+        let value = reader.value(0)?;
+        if reader.pos != bytes.len() {
             return Err(DecodeError::TrailingBytes);
         }
-        from_rmpv(raw)
+        Ok(value)
     }
 
     /// Decodes JSON as Terraform writes state: numbers, strings, bools, arrays, objects, null.
@@ -196,44 +190,125 @@ impl From<i64> for Value {
     }
 }
 
-fn from_rmpv(raw: rmpv::Value) -> Result<Value, DecodeError> {
-    Ok(match raw {
-        rmpv::Value::Nil => Value::Null,
-        rmpv::Value::Boolean(b) => Value::Bool(b),
-        rmpv::Value::Integer(i) => match i.as_i64() {
-            Some(v) => Value::Number(Number::Int(v)),
-            // Only u64 above i64::MAX lands here; keep its magnitude as a float.
-            None => Value::Number(Number::Float(i.as_f64().unwrap_or(f64::NAN))),
-        },
-        rmpv::Value::F32(f) => Value::Number(Number::Float(f64::from(f))),
-        rmpv::Value::F64(f) => Value::Number(Number::Float(f)),
-        rmpv::Value::String(s) => match s.into_str() {
-            Some(s) => Value::String(s),
-            None => return Err(DecodeError::Msgpack("string is not valid UTF-8".into())),
-        },
-        // Terraform sends numbers too large for float64 as decimal strings, never as binary;
-        // binary only appears for strings from older encoders.
-        rmpv::Value::Binary(b) => Value::String(
-            String::from_utf8(b)
-                .map_err(|_| DecodeError::Msgpack("binary is not valid UTF-8".into()))?,
-        ),
-        rmpv::Value::Array(items) => {
-            Value::List(items.into_iter().map(from_rmpv).collect::<Result<_, _>>()?)
+/// A strict msgpack reader: every length is checked against the bytes that are left, so
+/// hostile input can neither panic it nor make it allocate more than the input's size.
+struct MsgpackReader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl MsgpackReader<'_> {
+    fn take(&mut self, n: usize) -> Result<&[u8], DecodeError> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|end| *end <= self.bytes.len())
+            .ok_or_else(|| DecodeError::Msgpack(format!("truncated at byte {}", self.pos)))?;
+        let slice = &self.bytes[self.pos..end];
+        self.pos = end;
+        Ok(slice)
+    }
+
+    fn uint(&mut self, width: usize) -> Result<u64, DecodeError> {
+        Ok(self
+            .take(width)?
+            .iter()
+            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b)))
+    }
+
+    fn len(&mut self, width: usize) -> Result<usize, DecodeError> {
+        let n = self.uint(width)?;
+        usize::try_from(n).map_err(|_| DecodeError::Msgpack("length too large".into()))
+    }
+
+    fn string(&mut self, len: usize) -> Result<String, DecodeError> {
+        String::from_utf8(self.take(len)?.to_vec())
+            .map_err(|_| DecodeError::Msgpack("string is not valid UTF-8".into()))
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value, DecodeError> {
+        if depth > MAX_DEPTH {
+            return Err(DecodeError::TooDeep);
         }
-        rmpv::Value::Map(entries) => {
-            let mut attrs = BTreeMap::new();
-            for (k, v) in entries {
-                let key = match k {
-                    rmpv::Value::String(s) => s.into_str().ok_or(DecodeError::NonStringKey)?,
-                    _ => return Err(DecodeError::NonStringKey),
-                };
-                attrs.insert(key, from_rmpv(v)?);
+        let marker = self.take(1)?[0];
+        Ok(match marker {
+            0x00..=0x7f => Value::from(i64::from(marker)),
+            0xe0..=0xff => Value::from(i64::from(marker as i8)),
+            0x80..=0x8f => self.object(usize::from(marker & 0x0f), depth)?,
+            0x90..=0x9f => self.list(usize::from(marker & 0x0f), depth)?,
+            0xa0..=0xbf => Value::String(self.string(usize::from(marker & 0x1f))?),
+            0xc0 => Value::Null,
+            0xc2 => Value::Bool(false),
+            0xc3 => Value::Bool(true),
+            // Binary: older encoders sent strings this way.
+            0xc4..=0xc6 => {
+                let len = self.len(1 << (marker - 0xc4))?;
+                Value::String(self.string(len)?)
             }
-            Value::Object(attrs)
+            // Extensions, of any type, are unknown values; refinements are not used.
+            0xc7..=0xc9 => {
+                let len = self.len(1 << (marker - 0xc7))?;
+                self.take(1 + len)?;
+                Value::Unknown
+            }
+            0xd4..=0xd8 => {
+                self.take(1 + (1 << (marker - 0xd4)))?;
+                Value::Unknown
+            }
+            0xca => Value::Number(Number::Float(f64::from(f32::from_bits(
+                self.uint(4)? as u32
+            )))),
+            0xcb => Value::Number(Number::Float(f64::from_bits(self.uint(8)?))),
+            0xcc..=0xcf => {
+                let n = self.uint(1 << (marker - 0xcc))?;
+                match i64::try_from(n) {
+                    Ok(i) => Value::from(i),
+                    // Above i64::MAX: keep the magnitude.
+                    Err(_) => Value::Number(Number::Float(n as f64)),
+                }
+            }
+            0xd0..=0xd3 => {
+                let width = 1usize << (marker - 0xd0);
+                let raw = self.uint(width)?;
+                let shift = 64 - 8 * width as u32;
+                Value::from(((raw << shift) as i64) >> shift)
+            }
+            0xd9..=0xdb => {
+                let len = self.len(1 << (marker - 0xd9))?;
+                Value::String(self.string(len)?)
+            }
+            0xdc | 0xdd => {
+                let len = self.len(if marker == 0xdc { 2 } else { 4 })?;
+                self.list(len, depth)?
+            }
+            0xde | 0xdf => {
+                let len = self.len(if marker == 0xde { 2 } else { 4 })?;
+                self.object(len, depth)?
+            }
+            0xc1 => return Err(DecodeError::Msgpack("reserved marker 0xc1".into())),
+        })
+    }
+
+    fn list(&mut self, len: usize, depth: usize) -> Result<Value, DecodeError> {
+        // Each item takes at least one byte: never reserve more than what is left.
+        let mut items = Vec::with_capacity(len.min(self.bytes.len() - self.pos));
+        for _ in 0..len {
+            items.push(self.value(depth + 1)?);
         }
-        // Every extension is an unknown: type 0 plainly, type 12 with refinements we ignore.
-        rmpv::Value::Ext(_, _) => Value::Unknown,
-    })
+        Ok(Value::List(items))
+    }
+
+    fn object(&mut self, len: usize, depth: usize) -> Result<Value, DecodeError> {
+        let mut attrs = BTreeMap::new();
+        for _ in 0..len {
+            let key = match self.value(depth + 1)? {
+                Value::String(key) => key,
+                _ => return Err(DecodeError::NonStringKey),
+            };
+            attrs.insert(key, self.value(depth + 1)?);
+        }
+        Ok(Value::Object(attrs))
+    }
 }
 
 fn from_json_value(json: serde_json::Value, depth: usize) -> Result<Value, DecodeError> {

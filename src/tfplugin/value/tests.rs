@@ -168,3 +168,50 @@ fn integers_read_from_floats_only_when_whole() {
     assert_eq!(Value::Number(Number::Float(4.5)).as_i64(), None);
     assert_eq!(Value::from("4").as_i64(), None);
 }
+
+mod fuzz {
+    //! Property tests standing in for a fuzzer: arbitrary bytes never panic the decoders, and
+    //! every value the encoder writes reads back the same.
+    use super::*;
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            Just(Value::Unknown),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            (-1e12f64..1e12).prop_map(|f| Value::Number(Number::Float(f))),
+            ".{0,20}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::List),
+                proptest::collection::btree_map("[a-z_]{1,8}", inner, 0..6).prop_map(Value::Object),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+            let _ = Value::from_msgpack(&bytes);
+            let _ = Value::from_json(&bytes);
+        }
+
+        #[test]
+        fn msgpack_shaped_bytes_never_panic(
+            head in prop_oneof![Just(0x80u8), Just(0x90), Just(0xdc), Just(0xde), Just(0xc7), Just(0xd4), Just(0xd9)],
+            tail in proptest::collection::vec(any::<u8>(), 0..64),
+        ) {
+            let mut bytes = vec![head];
+            bytes.extend(tail);
+            let _ = Value::from_msgpack(&bytes);
+        }
+
+        #[test]
+        fn encoded_values_decode_to_themselves(v in value()) {
+            prop_assert_eq!(Value::from_msgpack(&v.to_msgpack()), Ok(v));
+        }
+    }
+}
