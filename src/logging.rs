@@ -16,6 +16,9 @@ use tracing_subscriber::Layer;
 /// The `@module` every line carries, as terraform-plugin-go names provider logs.
 const MODULE: &str = "provider.terraform-provider-acronis";
 
+/// The tracing target prefix of this crate's own events and spans.
+const OWN_TARGET: &str = "terraform_provider_acronis";
+
 /// The most verbose level Terraform asked for, from `TF_LOG_PROVIDER`, else `TF_LOG`.
 pub fn level_from_env(lookup: impl Fn(&str) -> Option<String>) -> Option<Level> {
     let raw = lookup("TF_LOG_PROVIDER")
@@ -59,7 +62,10 @@ where
     O: std::io::Write,
 {
     fn enabled(&self, metadata: &tracing::Metadata<'_>, _ctx: Context<'_, S>) -> bool {
-        *metadata.level() <= self.max_level
+        // The libraries' own chatter (HTTP/2 frames, TLS records) drowns what users need;
+        // they speak up only for warnings and errors.
+        let ours = metadata.target().starts_with(OWN_TARGET);
+        *metadata.level() <= self.max_level && (ours || *metadata.level() <= Level::WARN)
     }
 
     fn on_new_span(
@@ -237,10 +243,13 @@ mod tests {
             let _guard = span.enter();
             tracing::debug!(status = 200u64, "GET /api/2/users/x");
             tracing::trace!("too verbose to show");
+            tracing::debug!(target: "h2::codec", "a library's frame log");
+            tracing::warn!(target: "rustls", "a library's warning");
         });
         let text = String::from_utf8(buffer.0.lock().expect("lock").clone()).expect("utf8");
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), 1, "{text}");
+        assert_eq!(lines.len(), 2, "{text}");
+        assert!(lines[1].contains("a library's warning"));
         let line: Json = serde_json::from_str(lines[0]).expect("json");
         assert_eq!(line["@level"], "debug");
         assert_eq!(line["@message"], "GET /api/2/users/x");

@@ -199,6 +199,7 @@ pub async fn read(client: &AcronisClient, state: &Value) -> Result<Option<Value>
     let Some(user_id) = state.get("user_id").as_str() else {
         return Err(Diagnostic::error("Invalid state", "The stored state has no user_id.").into());
     };
+    tracing::debug!(user_id, "refreshing the account");
     match client.get_user(user_id).await {
         Ok(user) => {
             let on_destroy = match state.get("on_destroy") {
@@ -293,6 +294,12 @@ pub async fn apply(client: &AcronisClient, prior: &Value, planned: &Value) -> (V
         );
         return (prior.clone(), d.into());
     };
+    tracing::debug!(
+        user_id,
+        enabled,
+        create = prior.is_null(),
+        "applying the account's status"
+    );
     let on_destroy = planned.get("on_destroy").clone();
     if prior.is_null() {
         return match create(client, user_id, enabled).await {
@@ -356,6 +363,7 @@ async fn destroy(client: &AcronisClient, prior: &Value) -> Result<(), Diagnostic
     let Some(user_id) = prior.get("user_id").as_str() else {
         return Ok(());
     };
+    tracing::debug!(user_id, enabled, "on_destroy: setting the account's status");
     match client.set_enabled(user_id, enabled, None).await {
         Ok(_) => Ok(()),
         // Nothing left to enable or disable.
@@ -373,6 +381,7 @@ pub async fn import(client: &AcronisClient, user_id: &str) -> Result<Value, Diag
         )
         .into());
     }
+    tracing::debug!(user_id, "importing the account");
     match client.get_user(user_id).await {
         Ok(user) => Ok(state_of(user_id, &user, Value::from(OnDestroy::DEFAULT))),
         Err(e) if e.is_not_found() => Err(Diagnostic::error(

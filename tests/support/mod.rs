@@ -21,7 +21,6 @@ const PROVIDER_FAULTS: &[&str] = &[
     "invalid plan",
     "inconsistent final plan",
     "Plugin did not respond",
-    "plugin exited",
     "panicked",
     "The plugin encountered an error",
 ];
