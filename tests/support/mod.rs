@@ -178,8 +178,13 @@ impl Workspace {
 
     /// Writes `main.tf`: the provider requirement, an empty provider block and `body`.
     pub fn config(&self, body: &str) {
+        self.config_with_provider("", body);
+    }
+
+    /// Writes `main.tf` with `provider_args` inside the provider block.
+    pub fn config_with_provider(&self, provider_args: &str, body: &str) {
         let hcl = format!(
-            "terraform {{\n  required_providers {{\n    acronis = {{ source = \"acronis/acronis\" }}\n  }}\n}}\n\nprovider \"acronis\" {{}}\n\n{body}\n"
+            "terraform {{\n  required_providers {{\n    acronis = {{ source = \"acronis/acronis\" }}\n  }}\n}}\n\nprovider \"acronis\" {{\n{provider_args}\n}}\n\n{body}\n"
         );
         self.write("main.tf", &hcl);
     }
