@@ -77,12 +77,11 @@ pub const SCHEMA: SchemaDef = SchemaDef {
 };
 
 pub fn validate(config: &Value) -> Diagnostics {
-    config
-        .get("id")
-        .as_str()
-        .and_then(check_user_id)
-        .map(|d| Diagnostics::from(d.at("id")))
-        .unwrap_or_default()
+    let mut diags = SCHEMA.check_read_only(config);
+    if let Some(d) = config.get("id").as_str().and_then(check_user_id) {
+        diags.push(d.at("id"));
+    }
+    diags
 }
 
 pub async fn read(client: &AcronisClient, config: &Value) -> Result<Value, Diagnostics> {

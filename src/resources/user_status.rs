@@ -99,7 +99,7 @@ pub fn identity(state: &Value) -> Option<Value> {
 }
 
 pub fn validate(config: &Value) -> Diagnostics {
-    let mut diags = Diagnostics::new();
+    let mut diags = SCHEMA.check_read_only(config);
     if let Some(id) = config.get("user_id").as_str() {
         if let Some(d) = check_user_id(id) {
             diags.push(d.at("user_id"));

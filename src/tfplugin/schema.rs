@@ -2,6 +2,7 @@
 //! Markdown description. Types are written as Terraform's JSON type constraints.
 
 use super::proto::{schema, Schema, StringKind};
+use super::{Diagnostic, Diagnostics, Value};
 
 /// The primitive types this provider's schemas use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +110,26 @@ impl SchemaDef {
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.name == name)
     }
+
+    /// Errors for configuration that sets a computed-only attribute. Terraform itself accepts
+    /// such configuration, and a plan that then differs from it would be invalid, so the
+    /// provider refuses it at validate time.
+    pub fn check_read_only(&self, config: &Value) -> Diagnostics {
+        self.attributes
+            .iter()
+            .filter(|a| a.mode == Mode::Computed && !config.get(a.name).is_null())
+            .map(|a| {
+                Diagnostic::error(
+                    "Invalid configuration for read-only attribute",
+                    format!(
+                        "{} is set by the provider and cannot be set in configuration; remove it.",
+                        a.name
+                    ),
+                )
+                .at(a.name)
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -141,5 +162,30 @@ mod tests {
         assert!(!b.required && !b.optional && b.computed);
         assert_eq!(b.r#type, b"\"number\"");
         assert!(c.optional && c.computed && c.sensitive);
+    }
+
+    #[test]
+    fn read_only_attributes_may_not_be_configured() {
+        let def = SchemaDef {
+            version: 0,
+            description: "d",
+            attributes: ATTRS,
+        };
+        let config = Value::object([
+            ("a", Value::from("x")),
+            ("b", Value::from(3)),
+            ("c", Value::from("y")),
+        ]);
+        let diags = def.check_read_only(&config);
+        let found: Vec<_> = diags.iter().map(|d| d.attribute.clone()).collect();
+        assert_eq!(found, vec![vec!["b".to_owned()]]);
+        let unknown = Value::object([("b", Value::Unknown)]);
+        assert!(
+            def.check_read_only(&unknown).has_errors(),
+            "an unknown value is still a value"
+        );
+        assert!(!def
+            .check_read_only(&Value::object([("a", Value::from("x"))]))
+            .has_errors());
     }
 }

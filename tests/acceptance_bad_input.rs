@@ -1,0 +1,207 @@
+//! Bad input, table by table, through real Terraform: every provider and resource argument
+//! with malformed, empty, whitespace, over-long, wrong-type and unknown values gets a clear
+//! diagnostic (never a crash), from Terraform's type checks or from the provider.
+
+mod support;
+use support::*;
+
+const JOHN: &str = "1c234e69-5469-424a-a6d1-ff5658b387a6";
+
+fn resource_with(args: &str) -> String {
+    format!("resource \"acronis_user_status\" \"john\" {{\n{args}\n}}\n")
+}
+
+#[test]
+fn provider_arguments() {
+    let sim = simulator(vec![]);
+    let ws = Workspace::new(&sim);
+    let long_host = format!("https://{}.acronis.com", "a".repeat(70));
+    let cases: Vec<(String, &str)> = vec![
+        ("base_url = \"\"".into(), "Empty base_url"),
+        ("base_url = \"   \"".into(), "Empty base_url"),
+        (
+            "base_url = \"eu2-cloud.acronis.com\"".into(),
+            "Invalid base_url",
+        ),
+        (
+            "base_url = \"ftp://eu2-cloud.acronis.com\"".into(),
+            "only served over https://",
+        ),
+        (
+            "base_url = \"http://eu2-cloud.acronis.com\"".into(),
+            "only served over https://",
+        ),
+        (
+            "base_url = \"https://eu2-cloud.acronis.com/?tenant=1\"".into(),
+            "has a query",
+        ),
+        (
+            "base_url = \"https://eu2-cloud.acronis.com/api/1\"".into(),
+            "is not the API's",
+        ),
+        (
+            format!("base_url = \"{long_host}\""),
+            "not a valid DNS name",
+        ),
+        ("base_url = 42".into(), "Invalid base_url"),
+        (
+            "base_url = [\"https://x.acronis.com\"]".into(),
+            "Incorrect attribute value type",
+        ),
+        ("client_id = \"\"".into(), "Empty client_id"),
+        ("client_secret = \" \"".into(), "Empty client_secret"),
+        ("access_token = \"\"".into(), "Empty access_token"),
+        ("ca_file = \"\"".into(), "Empty ca_file"),
+        ("max_retries = -1".into(), "Invalid max_retries"),
+        ("max_retries = 1.5".into(), "Invalid max_retries"),
+        ("max_retries = 1000000".into(), "Invalid max_retries"),
+        (
+            "max_retries = \"three\"".into(),
+            "Incorrect attribute value type",
+        ),
+        ("request_timeout = 0".into(), "Invalid request_timeout"),
+        (
+            "request_timeout = \"30s\"".into(),
+            "Incorrect attribute value type",
+        ),
+        ("region = \"eu\"".into(), "Unsupported argument"),
+    ];
+    for (args, expected) in cases {
+        ws.config_with_provider(&format!("  {args}"), &user_status("john", JOHN, true));
+        ws.terraform(&["validate", "-no-color"])
+            .assert_failure_containing(expected);
+    }
+    assert_eq!(sim.calls().total(), 0, "validation never calls the API");
+}
+
+#[test]
+fn provider_arguments_checked_at_configure_time() {
+    let sim = simulator(vec![user(JOHN, "john", true)]);
+    let mut ws = Workspace::new(&sim);
+    ws.config(&user_status("john", JOHN, true));
+
+    ws.env("ACRONIS_CLIENT_ID", "")
+        .env("ACRONIS_CLIENT_SECRET", "");
+    ws.plan(&[]).assert_failure_containing("No credentials");
+    ws.env("ACRONIS_CLIENT_ID", CLIENT_ID);
+    ws.plan(&[])
+        .assert_failure_containing("Missing client_secret");
+    ws.env("ACRONIS_CLIENT_SECRET", CLIENT_SECRET)
+        .env("ACRONIS_ACCESS_TOKEN", "t");
+    ws.plan(&[])
+        .assert_failure_containing("Conflicting credentials");
+    ws.env("ACRONIS_ACCESS_TOKEN", "")
+        .env("ACRONIS_BASE_URL", "");
+    ws.plan(&[]).assert_failure_containing("Missing base_url");
+    ws.env("ACRONIS_BASE_URL", "http://example.com");
+    ws.plan(&[]).assert_failure_containing("Invalid base_url");
+    ws.env("ACRONIS_BASE_URL", &sim.base_url())
+        .env("ACRONIS_CA_FILE", "/nonexistent/ca.pem");
+    ws.plan(&[]).assert_failure_containing("Unreadable ca_file");
+    ws.env("ACRONIS_CA_FILE", "");
+    let plan = ws.plan(&[]);
+    assert_eq!(
+        plan.code,
+        2,
+        "a good configuration plans: {}",
+        plan.output()
+    );
+}
+
+#[test]
+fn resource_arguments() {
+    let sim = simulator(vec![]);
+    let ws = Workspace::new(&sim);
+    let long_id = "a".repeat(1000);
+    let cases: Vec<(String, &str)> = vec![
+        (
+            format!("  user_id = \"\"\n  enabled = true"),
+            "Invalid user id",
+        ),
+        (
+            format!("  user_id = \"   \"\n  enabled = true"),
+            "Invalid user id",
+        ),
+        (
+            format!("  user_id = \"{}\"\n  enabled = true", JOHN.to_uppercase()),
+            "lowercase UUID",
+        ),
+        (
+            format!("  user_id = \"{JOHN} \"\n  enabled = true"),
+            "Invalid user id",
+        ),
+        (
+            format!("  user_id = \"{long_id}\"\n  enabled = true"),
+            "aaaaaaaa...",
+        ),
+        (
+            format!("  user_id = 123\n  enabled = true"),
+            "Invalid user id",
+        ),
+        (
+            format!("  user_id = [\"{JOHN}\"]\n  enabled = true"),
+            "Incorrect attribute value type",
+        ),
+        (
+            format!("  user_id = \"{JOHN}\"\n  enabled = \"maybe\""),
+            "a bool is required",
+        ),
+        (
+            format!("  user_id = \"{JOHN}\""),
+            "The argument \"enabled\" is required",
+        ),
+        (
+            format!("  enabled = true"),
+            "The argument \"user_id\" is required",
+        ),
+        (
+            format!("  user_id = \"{JOHN}\"\n  enabled = true\n  version = 3"),
+            "Invalid configuration for read-only attribute",
+        ),
+        (
+            format!("  user_id = \"{JOHN}\"\n  enabled = true\n  id = \"x\""),
+            "id is set by the provider",
+        ),
+        (
+            format!("  user_id = \"{JOHN}\"\n  enabled = true\n  on_destroy = \"\""),
+            "Invalid on_destroy",
+        ),
+        (
+            format!("  user_id = \"{JOHN}\"\n  enabled = true\n  on_destroy = \"KEEP\""),
+            "Invalid on_destroy",
+        ),
+        (
+            format!("  user_id = \"{JOHN}\"\n  enabled = true\n  tenant = \"x\""),
+            "Unsupported argument",
+        ),
+    ];
+    for (args, expected) in cases {
+        ws.config(&resource_with(&args));
+        ws.terraform(&["validate", "-no-color"])
+            .assert_failure_containing(expected);
+    }
+    // Values Terraform converts are accepted as they convert.
+    ws.config(&resource_with(&format!(
+        "  user_id = \"{JOHN}\"\n  enabled = \"false\""
+    )));
+    ws.terraform(&["validate", "-no-color"]).assert_success();
+}
+
+#[test]
+fn data_source_arguments() {
+    let sim = simulator(vec![user(JOHN, "john", true)]);
+    let ws = Workspace::new(&sim);
+    ws.config("data \"acronis_user\" \"x\" {\n  id = \"not-a-uuid\"\n}\n");
+    ws.terraform(&["validate", "-no-color"])
+        .assert_failure_containing("Invalid user id");
+    ws.config(&format!(
+        "data \"acronis_user\" \"x\" {{\n  id = \"{JOHN}\"\n  email = \"x@y\"\n}}\n"
+    ));
+    ws.terraform(&["validate", "-no-color"])
+        .assert_failure_containing("email is set by the provider");
+    ws.config(
+        "data \"acronis_user\" \"x\" {\n  id = \"2c234e69-5469-424a-a6d1-ff5658b387a6\"\n}\n",
+    );
+    ws.plan(&[])
+        .assert_failure_containing("User 2c234e69-5469-424a-a6d1-ff5658b387a6 not found");
+}
