@@ -115,11 +115,11 @@ fn resource_arguments() {
     let long_id = "a".repeat(1000);
     let cases: Vec<(String, &str)> = vec![
         (
-            format!("  user_id = \"\"\n  enabled = true"),
+            "  user_id = \"\"\n  enabled = true".to_owned(),
             "Invalid user id",
         ),
         (
-            format!("  user_id = \"   \"\n  enabled = true"),
+            "  user_id = \"   \"\n  enabled = true".to_owned(),
             "Invalid user id",
         ),
         (
@@ -135,7 +135,7 @@ fn resource_arguments() {
             "aaaaaaaa...",
         ),
         (
-            format!("  user_id = 123\n  enabled = true"),
+            "  user_id = 123\n  enabled = true".to_owned(),
             "Invalid user id",
         ),
         (
@@ -151,7 +151,7 @@ fn resource_arguments() {
             "The argument \"enabled\" is required",
         ),
         (
-            format!("  enabled = true"),
+            "  enabled = true".to_owned(),
             "The argument \"user_id\" is required",
         ),
         (
