@@ -483,3 +483,26 @@ fn two_hundred_resources_share_one_token_and_make_only_the_calls_they_need() {
     assert!(ws.resources().is_empty());
     assert!(ids.iter().all(|id| !truth(&sim, id).0), "on_destroy = keep");
 }
+
+#[test]
+fn import_verify_reproduces_the_applied_state() {
+    let sim = simulator(vec![user(JOHN, "john", true)]);
+    let applied = Workspace::new(&sim);
+    applied.config(&user_status("john", JOHN, false));
+    applied.apply().assert_success();
+    let expected = applied
+        .resource("acronis_user_status.john")
+        .expect("applied");
+
+    let imported = Workspace::new(&sim);
+    imported.config(&user_status("john", JOHN, false));
+    imported
+        .terraform(&["import", "-no-color", "acronis_user_status.john", JOHN])
+        .assert_success();
+    assert_eq!(
+        imported
+            .resource("acronis_user_status.john")
+            .expect("imported"),
+        expected
+    );
+}
