@@ -183,21 +183,12 @@ fn a_revision_bumped_between_read_and_write_is_reconciled_during_apply() {
 
 #[test]
 fn a_token_that_expires_mid_run_is_replaced() {
-    let ids: Vec<String> = (0..6)
-        .map(|i| format!("00000000-0000-4000-8000-{i:012x}"))
-        .collect();
+    let ids = uuids(6);
     let sim = simulator(ids.iter().map(|id| user(id, "u", true)).collect());
     sim.set_token_ttl(Duration::from_secs(1));
     sim.set_latency(Duration::from_millis(400));
     let ws = Workspace::new(&sim);
-    let list = ids
-        .iter()
-        .map(|id| format!("\"{id}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
-    ws.config(&format!(
-        "resource \"acronis_user_status\" \"all\" {{\n  for_each = toset([{list}])\n  user_id = each.value\n  enabled = false\n}}\n"
-    ));
+    ws.config(&user_statuses("all", &ids, false));
     ws.terraform(&["apply", "-auto-approve", "-no-color", "-parallelism=1"])
         .assert_success();
     assert!(

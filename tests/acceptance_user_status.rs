@@ -160,8 +160,8 @@ fn refresh_only_plans_report_drift_with_exit_code_2() {
 
 // 3. Saved plans
 
-#[test]
-fn a_saved_plan_applies_after_the_revision_moved() {
+/// John enabled and managed, and a saved plan `tfplan` that disables him.
+fn saved_plan_disabling_john() -> (Simulator, Workspace) {
     let sim = simulator(vec![user(JOHN, "john", true)]);
     let ws = Workspace::new(&sim);
     ws.config(&user_status("john", JOHN, true));
@@ -169,6 +169,12 @@ fn a_saved_plan_applies_after_the_revision_moved() {
     ws.config(&user_status("john", JOHN, false));
     ws.terraform(&["plan", "-no-color", "-out=tfplan"])
         .assert_success();
+    (sim, ws)
+}
+
+#[test]
+fn a_saved_plan_applies_after_the_revision_moved() {
+    let (sim, ws) = saved_plan_disabling_john();
 
     sim.console_bump(JOHN); // another admin edits the account
     sim.console_bump(JOHN);
@@ -192,13 +198,7 @@ fn a_saved_plan_applies_after_the_revision_moved() {
 
 #[test]
 fn a_saved_plan_sends_nothing_when_the_account_already_matches() {
-    let sim = simulator(vec![user(JOHN, "john", true)]);
-    let ws = Workspace::new(&sim);
-    ws.config(&user_status("john", JOHN, true));
-    ws.apply().assert_success();
-    ws.config(&user_status("john", JOHN, false));
-    ws.terraform(&["plan", "-no-color", "-out=tfplan"])
-        .assert_success();
+    let (sim, ws) = saved_plan_disabling_john();
 
     sim.console_set_enabled(JOHN, false); // someone did it by hand meanwhile
     let before = sim.calls();
@@ -433,9 +433,7 @@ fn state_written_by_schema_version_0_is_upgraded() {
 
 #[test]
 fn two_hundred_resources_share_one_token_and_make_only_the_calls_they_need() {
-    let ids: Vec<String> = (0..200)
-        .map(|i| format!("00000000-0000-4000-8000-{i:012x}"))
-        .collect();
+    let ids = uuids(200);
     let sim = simulator(
         ids.iter()
             .enumerate()
@@ -443,14 +441,7 @@ fn two_hundred_resources_share_one_token_and_make_only_the_calls_they_need() {
             .collect(),
     );
     let ws = Workspace::new(&sim);
-    let list = ids
-        .iter()
-        .map(|id| format!("\"{id}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
-    ws.config(&format!(
-        "resource \"acronis_user_status\" \"all\" {{\n  for_each = toset([{list}])\n  user_id = each.value\n  enabled = false\n}}\n"
-    ));
+    ws.config(&user_statuses("all", &ids, false));
 
     ws.apply().assert_success();
     let calls = sim.calls();

@@ -275,6 +275,25 @@ pub fn user_status(name: &str, user_id: &str, enabled: bool) -> String {
     format!("resource \"acronis_user_status\" \"{name}\" {{\n  user_id = \"{user_id}\"\n  enabled = {enabled}\n}}\n")
 }
 
+/// `n` distinct lowercase UUIDs.
+pub fn uuids(n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| format!("00000000-0000-4000-8000-{i:012x}"))
+        .collect()
+}
+
+/// One `acronis_user_status` per id, through `for_each`, all with the same `enabled`.
+pub fn user_statuses(name: &str, ids: &[String], enabled: bool) -> String {
+    let list = ids
+        .iter()
+        .map(|id| format!("\"{id}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "resource \"acronis_user_status\" \"{name}\" {{\n  for_each = toset([{list}])\n  user_id = each.value\n  enabled = {enabled}\n}}\n"
+    )
+}
+
 /// The simulator's view of a user: (enabled, version).
 pub fn truth(sim: &Simulator, id: &str) -> (bool, i64) {
     let user = sim.user(id).expect("user exists in the simulator");
