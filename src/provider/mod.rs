@@ -129,6 +129,15 @@ fn unknown_type(kind: &str, name: &str) -> Diagnostics {
     .into()
 }
 
+/// Checks that an RPC names the one type that serves it.
+fn expect_type(kind: &str, served: &str, requested: &str) -> Result<(), Diagnostics> {
+    if served == requested {
+        Ok(())
+    } else {
+        Err(unknown_type(kind, requested))
+    }
+}
+
 /// Runs an RPC body inside a span naming the RPC and the type it concerns.
 async fn traced<T>(
     rpc: &'static str,
@@ -319,9 +328,7 @@ impl Provider for AcronisProvider {
     ) -> RpcResult<proto::read_resource::Response> {
         let req = request.into_inner();
         let result = traced("ReadResource", &req.type_name, async {
-            if req.type_name != user_status::TYPE_NAME {
-                return Err(unknown_type("resource", &req.type_name));
-            }
+            expect_type("resource", user_status::TYPE_NAME, &req.type_name)?;
             let state = decode(req.current_state.as_ref(), "current state")?;
             if state.is_null() {
                 return Ok(Value::Null);
@@ -354,14 +361,13 @@ impl Provider for AcronisProvider {
         request: Request<proto::plan_resource_change::Request>,
     ) -> RpcResult<proto::plan_resource_change::Response> {
         let req = request.into_inner();
-        let result = (|| {
-            if req.type_name != user_status::TYPE_NAME {
-                return Err(unknown_type("resource", &req.type_name));
-            }
+        let result = (|| -> Result<_, Diagnostics> {
+            expect_type("resource", user_status::TYPE_NAME, &req.type_name)?;
             let prior = decode(req.prior_state.as_ref(), "prior state")?;
             let proposed = decode(req.proposed_new_state.as_ref(), "proposed state")?;
             let config = decode(req.config.as_ref(), "configuration")?;
-            Ok((prior.clone(), user_status::plan(&prior, &proposed, &config)))
+            let plan = user_status::plan(&prior, &proposed, &config);
+            Ok((prior, plan))
         })();
         let response = match result {
             Ok((prior, plan)) => {
@@ -396,9 +402,7 @@ impl Provider for AcronisProvider {
     ) -> RpcResult<proto::apply_resource_change::Response> {
         let req = request.into_inner();
         let user = async {
-            if req.type_name != user_status::TYPE_NAME {
-                return Err(unknown_type("resource", &req.type_name));
-            }
+            expect_type("resource", user_status::TYPE_NAME, &req.type_name)?;
             let prior = decode(req.prior_state.as_ref(), "prior state")?;
             let planned = decode(req.planned_state.as_ref(), "planned state")?;
             let client = self.client()?;
@@ -426,9 +430,7 @@ impl Provider for AcronisProvider {
     ) -> RpcResult<proto::import_resource_state::Response> {
         let req = request.into_inner();
         let result = traced("ImportResourceState", &req.type_name, async {
-            if req.type_name != user_status::TYPE_NAME {
-                return Err(unknown_type("resource", &req.type_name));
-            }
+            expect_type("resource", user_status::TYPE_NAME, &req.type_name)?;
             let from_identity = match req.identity.as_ref().and_then(|i| i.identity_data.as_ref()) {
                 Some(dv) => decode(Some(dv), "import identity")?
                     .get("user_id")
@@ -469,9 +471,7 @@ impl Provider for AcronisProvider {
     ) -> RpcResult<proto::read_data_source::Response> {
         let req = request.into_inner();
         let result = traced("ReadDataSource", &req.type_name, async {
-            if req.type_name != user_data::TYPE_NAME {
-                return Err(unknown_type("data source", &req.type_name));
-            }
+            expect_type("data source", user_data::TYPE_NAME, &req.type_name)?;
             let config = decode(req.config.as_ref(), "data source configuration")?;
             let client = self.client()?;
             user_data::read(&client, &config).await
