@@ -20,7 +20,7 @@ lint:
 
 # Every test: unit, protocol, and acceptance with real Terraform against the simulator.
 test: terraform lint
-	$(CARGO) test --workspace
+	$(CARGO) test --workspace --no-fail-fast
 
 demo: terraform
 	$(CARGO) build -p terraform-provider-acronis -p acronis-sim
