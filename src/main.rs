@@ -37,8 +37,9 @@ fn main() -> ExitCode {
     }
     terraform_provider_acronis::logging::init_from_env();
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // One thread: the provider only waits on Terraform and the API, and a single-threaded
+    // runtime spends no CPU handing wake-ups between threads.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
