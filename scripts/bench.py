@@ -1,0 +1,827 @@
+#!/usr/bin/env python3
+"""`make bench`: what the provider costs next to Terraform and the API.
+
+Python 3 standard library only. Run through scripts/bench.sh, which builds the release binaries
+first. Prints one table (every row: the median of several runs, with min and max), then the
+targets as PASS/MISS, and writes the same as JSON to target/bench/results.json. A missed target is
+a finding, not a failure: the exit code is 0 unless the harness itself could not run.
+
+Rows:
+  1. the provider process alone: exec to the go-plugin handshake line, the gRPC `Shutdown` RPC
+     (GRPCController, over the same mutual-TLS HTTP/2 connection Terraform would use) to process
+     exit, SIGTERM to exit, the idle RSS after the handshake, the size of the stripped binary;
+  2. real Terraform against the simulator: `plan` (no changes), `plan -refresh-only` and `apply`
+     (every resource changes) over N acronis_user_status resources at 0 and 20 ms API latency:
+     wall time, CPU of the whole command (wait4 on the terraform process: its waited-for
+     descendants, providers included), CPU and peak RSS of the provider processes (measured by a
+     wrapper in the dev_overrides directory, scripts/bench_wrapper.c), how many provider processes
+     Terraform started, and the API calls by endpoint (the simulator's /admin/calls);
+  3. `plan -parallelism=1` over 300 resources (sequential latency);
+  4. floors: the same commands over N terraform_data resources (built in: no plugin, no API),
+     and for the 20 ms runs the latency bound (API calls / parallelism x latency).
+
+Environment: BENCH_QUICK=1 runs N = 1 and 100 with one run per cell (a quick check);
+BENCH_RUNS, BENCH_PROCESS_RUNS, BENCH_SIZES (e.g. "1,100,1000"), BENCH_SEQ_N override the matrix;
+TERRAFORM overrides the Terraform found by scripts/terraform.sh.
+"""
+
+import base64
+import datetime
+import fcntl
+import json
+import math
+import os
+import platform
+import resource
+import shutil
+import signal
+import socket
+import ssl
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+RELEASE = os.path.join(TARGET, "release")
+PROVIDER = os.path.join(RELEASE, "terraform-provider-acronis")
+SIM = os.path.join(RELEASE, "acronis-sim")
+OUT_DIR = os.path.join(TARGET, "bench")
+MAGIC_KEY = "TF_PLUGIN_MAGIC_COOKIE"
+MAGIC_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
+CLIENT_ID, CLIENT_SECRET = "bench-client", "bench-secret"
+PARALLELISM = 10  # Terraform's default -parallelism
+LATENCY_MS = 20
+MIB = 1024 * 1024
+
+QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+RUNS = int(os.environ.get("BENCH_RUNS", "1" if QUICK else "3"))
+PROCESS_RUNS = int(os.environ.get("BENCH_PROCESS_RUNS", "5" if QUICK else "20"))
+SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "1,100" if QUICK else "1,100,1000").split(",")]
+SEQ_N = int(os.environ.get("BENCH_SEQ_N", "300"))
+BIG_N = max(SIZES)
+
+# Targets from the issue "Benchmarks: the provider must cost nothing next to Terraform and the API".
+T_HANDSHAKE_MS = 3.0
+T_SHUTDOWN_MS = 3.0
+T_IDLE_RSS_MIB = 6.0
+T_PEAK_RSS_MIB = 20.0
+T_BINARY_MIB = 8.0
+T_PROVIDER_CPU_PCT = 5.0
+T_LATENCY_FACTOR = 1.1
+T_SEQ_FACTOR = 2.0
+
+
+def log(msg):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def summary(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values),
+            "samples": values}
+
+
+# --------------------------------------------------------------------------------------------
+# Setup: client certificate, provider wrapper, simulator
+# --------------------------------------------------------------------------------------------
+
+def make_client_cert(work):
+    """A client identity like Terraform's (ECDSA P-521, SHA-512, self-signed, SAN localhost)."""
+    if not shutil.which("openssl"):
+        return None
+    cert, key = os.path.join(work, "client.pem"), os.path.join(work, "client.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-521",
+                    "-sha512", "-nodes", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+                    "-days", "1", "-keyout", key, "-out", cert],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(cert) as f:
+        pem = f.read()
+    return {"pem": pem, "cert": cert, "key": key}
+
+
+def build_wrapper(work):
+    """The measuring stand-in for the provider: C if a compiler exists, else Python (slower)."""
+    wrapper_dir = os.path.join(work, "plugins")
+    os.makedirs(wrapper_dir, exist_ok=True)
+    dest = os.path.join(wrapper_dir, "terraform-provider-acronis")
+    cc = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
+    if cc:
+        subprocess.run([cc, "-O2", "-o", dest, os.path.join(ROOT, "scripts", "bench_wrapper.c")], check=True)
+        return wrapper_dir, "c"
+    with open(dest, "w") as f:
+        f.write(PY_WRAPPER)
+    os.chmod(dest, 0o755)
+    return wrapper_dir, "python (adds ~30 ms of interpreter start-up per provider process)"
+
+
+PY_WRAPPER = r'''#!/usr/bin/env python3
+import json, os, signal, sys, time
+real, logf = os.environ["BENCH_REAL_PROVIDER"], os.environ.get("BENCH_PROVIDER_LOG")
+start = time.monotonic()
+pid = os.fork()
+if pid == 0:
+    os.execv(real, [real] + sys.argv[1:])
+for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+    signal.signal(s, lambda sig, _f: os.kill(pid, sig))
+_, status, ru = os.wait4(pid, 0)
+if logf:
+    line = json.dumps({"pid": pid, "utime_us": int(ru.ru_utime * 1e6), "stime_us": int(ru.ru_stime * 1e6),
+                       "maxrss_kib": ru.ru_maxrss, "wall_us": int((time.monotonic() - start) * 1e6),
+                       "status": status}) + "\n"
+    fd = os.open(logf, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    os.write(fd, line.encode()); os.close(fd)
+sys.exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
+'''
+
+
+def user_ids(tag, n):
+    """Deterministic lowercase UUIDs, disjoint between tags."""
+    return [str(uuid.uuid5(uuid.NAMESPACE_URL, f"acronis-bench/{tag}/{i}")) for i in range(n)]
+
+
+class Simulator:
+    def __init__(self, work, users):
+        seed = os.path.join(work, "seed.json")
+        with open(seed, "w") as f:
+            json.dump({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                       "users": [{"id": u, "login": f"user-{i}", "enabled": True, "email": f"u{i}@example.com"}
+                                 for i, u in enumerate(users)]}, f)
+        self.err = open(os.path.join(work, "sim.err"), "w")
+        self.proc = subprocess.Popen([SIM, "--seed", seed], stdout=subprocess.PIPE, stderr=self.err, text=True)
+        line = self.proc.stdout.readline()
+        if "listening on" not in line:
+            raise RuntimeError(f"the simulator did not start: {line!r}")
+        self.url = line.split("listening on", 1)[1].strip()
+
+    def admin(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers={"content-type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            raw = r.read()
+        return json.loads(raw) if raw else None
+
+    def cpu_seconds(self):
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.err.close()
+
+
+# --------------------------------------------------------------------------------------------
+# 1. The provider process alone
+# --------------------------------------------------------------------------------------------
+
+def plugin_env(cert, socket_dir):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PLUGIN_", "TF_"))}
+    env.update({MAGIC_KEY: MAGIC_VALUE, "PLUGIN_PROTOCOL_VERSIONS": "5,6", "PLUGIN_MIN_PORT": "10000",
+                "PLUGIN_MAX_PORT": "25000", "PLUGIN_UNIX_SOCKET_DIR": socket_dir})
+    if cert:
+        env["PLUGIN_CLIENT_CERT"] = cert["pem"]
+    else:
+        env["TF_DISABLE_PLUGIN_TLS"] = "1"
+    return env
+
+
+def spawn_provider(env):
+    """posix_spawn the provider with stdout on a pipe; returns (pid, handshake fields, seconds)."""
+    r, w = os.pipe()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    t0 = time.perf_counter()
+    pid = os.posix_spawn(PROVIDER, [PROVIDER], env,
+                         file_actions=[(os.POSIX_SPAWN_DUP2, w, 1), (os.POSIX_SPAWN_DUP2, devnull, 2),
+                                       (os.POSIX_SPAWN_CLOSE, r)])
+    os.close(w)
+    buf = b""
+    while not buf.endswith(b"\n"):
+        chunk = os.read(r, 4096)
+        if not chunk:
+            break
+        buf += chunk
+    t1 = time.perf_counter()
+    os.close(devnull)
+    fields = buf.decode().strip().split("|")
+    if len(fields) != 6 or fields[:3] != ["1", "6", "unix"]:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise RuntimeError(f"unexpected handshake line {buf!r}")
+    return pid, fields, t1 - t0, r
+
+
+def vm_rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return None
+
+
+def h2_frame(ftype, flags, stream, payload=b""):
+    return struct.pack(">I", len(payload))[1:] + bytes([ftype, flags]) + struct.pack(">I", stream) + payload
+
+
+def hpack_literal(name, value):
+    """HPACK 'literal header field without indexing, new name', no Huffman coding."""
+    def s(x):
+        b = x.encode()
+        assert len(b) < 127
+        return bytes([len(b)]) + b
+    return b"\x00" + s(name) + s(value)
+
+
+def read_frame(sock):
+    def exact(n):
+        out = b""
+        while len(out) < n:
+            chunk = sock.recv(n - len(out))
+            if not chunk:
+                raise EOFError
+            out += chunk
+        return out
+    head = exact(9)
+    length = int.from_bytes(head[:3], "big")
+    return head[3], head[4], int.from_bytes(head[5:9], "big") & 0x7FFFFFFF, exact(length)
+
+
+class GrpcConn:
+    """Just enough HTTP/2 for one unary gRPC call over the plugin's (mutual TLS) unix socket."""
+
+    def __init__(self, socket_path, server_cert_b64, cert):
+        raw = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        raw.connect(socket_path)
+        if cert and server_cert_b64:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE  # pinned by hand below, as go-plugin does
+            ctx.load_cert_chain(cert["cert"], cert["key"])
+            ctx.set_alpn_protocols(["h2"])
+            self.sock = ctx.wrap_socket(raw, server_hostname="localhost")
+            expected = base64.b64decode(server_cert_b64 + "=" * (-len(server_cert_b64) % 4))
+            if self.sock.getpeercert(binary_form=True) != expected:
+                raise RuntimeError("the server certificate is not the one from the handshake line")
+        else:
+            self.sock = raw
+        self.sock.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + h2_frame(4, 0, 0))
+        # Wait for the server's SETTINGS, acknowledge it, and (TLS 1.3) let the server see our
+        # certificate before the timed request.
+        while True:
+            ftype, flags, _, _ = read_frame(self.sock)
+            if ftype == 4 and not flags & 1:
+                self.sock.sendall(h2_frame(4, 1, 0))
+                break
+
+    def unary(self, path, message=b"", stream=1):
+        headers = b"".join(hpack_literal(k, v) for k, v in [
+            (":method", "POST"), (":scheme", "https"), (":path", path), (":authority", "localhost"),
+            ("content-type", "application/grpc"), ("te", "trailers")])
+        body = b"\x00" + struct.pack(">I", len(message)) + message
+        self.sock.sendall(h2_frame(1, 0x4, stream, headers) + h2_frame(0, 0x1, stream, body))
+        got_data = False
+        while True:
+            try:
+                ftype, flags, sid, payload = read_frame(self.sock)
+            except (EOFError, OSError):
+                return got_data
+            if ftype == 0 and sid == stream:
+                got_data = got_data or payload[:1] == b"\x00"
+            if ftype == 4 and not flags & 1:
+                self.sock.sendall(h2_frame(4, 1, 0))
+            if ftype == 6 and not flags & 1:
+                self.sock.sendall(h2_frame(6, 1, 0, payload))
+            if sid == stream and (ftype == 3 or (ftype in (0, 1) and flags & 1)):
+                return got_data
+            if ftype == 7 and int.from_bytes(payload[:4], "big") & 0x7FFFFFFF < stream:
+                return got_data  # GOAWAY that does not cover our stream (a graceful one does)
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+def bench_process(cert, work):
+    log(f"process: {PROCESS_RUNS} spawns for the handshake, gRPC Shutdown and SIGTERM")
+    sock_dir = tempfile.mkdtemp(dir=work, prefix="sock")
+    env = plugin_env(cert, sock_dir)
+    handshake, rss, shutdown_rpc, sigterm = [], [], [], []
+    shutdown_ok = 0
+    for i in range(PROCESS_RUNS * 2):
+        pid, fields, secs, pipe_r = spawn_provider(env)
+        handshake.append(secs * 1000)
+        if i % 2 == 0:
+            time.sleep(0.2)  # idle: let start-up work (runtime threads, listener) settle
+            rss.append(vm_rss_kib(pid) / 1024)
+            conn = GrpcConn(fields[3], fields[5], cert)
+            t0 = time.perf_counter()
+            ok = conn.unary("/plugin.GRPCController/Shutdown")
+            conn.close()  # go-plugin closes its connection as soon as Shutdown returns
+            os.waitpid(pid, 0)
+            shutdown_rpc.append((time.perf_counter() - t0) * 1000)
+            shutdown_ok += ok
+        else:
+            t0 = time.perf_counter()
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+            sigterm.append((time.perf_counter() - t0) * 1000)
+        os.close(pipe_r)
+    shutil.rmtree(sock_dir, ignore_errors=True)
+    size = os.path.getsize(PROVIDER)
+    stripped = None
+    if shutil.which("readelf"):
+        out = subprocess.run(["readelf", "-S", "-W", PROVIDER], capture_output=True, text=True).stdout
+        stripped = ".symtab" not in out and ".debug_info" not in out
+    return {
+        "tls": bool(cert),
+        "exec_to_handshake_ms": summary(handshake),
+        "shutdown_rpc_to_exit_ms": summary(shutdown_rpc),
+        "shutdown_rpc_answered": f"{shutdown_ok}/{len(shutdown_rpc)}",
+        "sigterm_to_exit_ms": summary(sigterm),
+        "idle_rss_mib": summary(rss),
+        "binary_bytes": size,
+        "binary_stripped": stripped,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# 2-4. Real Terraform against the simulator
+# --------------------------------------------------------------------------------------------
+
+ACRONIS_TF = """terraform {
+  required_providers {
+    acronis = { source = "acronis/acronis" }
+  }
+}
+
+provider "acronis" {}
+
+variable "enabled" { type = bool }
+variable "ids" { type = map(string) } # terraform.tfvars.json: {"ids": {"<uuid>": "<uuid>", ...}}
+
+resource "acronis_user_status" "u" {
+  for_each = var.ids
+  user_id  = each.key
+  enabled  = var.enabled
+}
+"""
+
+DATA_TF = """variable "enabled" { type = bool }
+variable "ids" { type = map(string) }
+
+resource "terraform_data" "u" {
+  for_each = var.ids
+  input    = var.enabled
+}
+"""
+
+# Why a map: for_each over a set(string) makes Terraform 1.15 itself quadratic in N (measured:
+# plan over 400 terraform_data went from 1.3 s of CPU with a map to 6.8 s with a set, and a plan
+# over 1000 took 90 s of CPU), which would drown everything else this harness measures.
+
+COMMANDS = {
+    "plan": ["plan", "-input=false", "-no-color", "-detailed-exitcode"],
+    "refresh-only": ["plan", "-refresh-only", "-input=false", "-no-color", "-detailed-exitcode"],
+    "apply": ["apply", "-auto-approve", "-input=false", "-no-color"],
+}
+
+
+class Workspace:
+    """A Terraform working directory over N resources of one kind, and its current `enabled`."""
+
+    def __init__(self, bench, kind, n, ids):
+        self.bench, self.kind, self.n = bench, kind, n
+        self.dir = os.path.join(bench.work, f"{kind}-{n}")
+        os.makedirs(self.dir, exist_ok=True)
+        with open(os.path.join(self.dir, "main.tf"), "w") as f:
+            f.write(ACRONIS_TF if kind == "acronis" else DATA_TF)
+        with open(os.path.join(self.dir, "terraform.tfvars.json"), "w") as f:
+            json.dump({"ids": {u: u for u in ids}}, f)
+        self.enabled = True
+        r = bench.terraform(self, ["apply", "-auto-approve", "-input=false", "-no-color"], True, "setup")
+        if r["exit"] != 0:
+            raise RuntimeError(f"setting up {self.dir} failed; see {r['log']}")
+
+    def run(self, command, extra=()):
+        if command == "apply":
+            enabled, expect = not self.enabled, (0,)
+        else:
+            enabled, expect = self.enabled, (0,)  # -detailed-exitcode: 0 means no changes
+        r = self.bench.terraform(self, COMMANDS[command] + list(extra), enabled, command)
+        if r["exit"] not in expect:
+            raise RuntimeError(f"terraform {command} in {self.dir} exited {r['exit']}; see {r['log']}")
+        if command == "apply":
+            self.enabled = enabled
+        return r
+
+
+class Bench:
+    def __init__(self, work, terraform, wrapper_dir, sim):
+        self.work, self.tf, self.sim = work, terraform, sim
+        self.provider_log = os.path.join(work, "providers.jsonl")
+        cli = os.path.join(work, "cli.tfrc")
+        with open(cli, "w") as f:
+            f.write('provider_installation {\n  dev_overrides { "acronis/acronis" = "%s" }\n  direct {}\n}\n'
+                    % wrapper_dir)
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "ACRONIS_"))}
+        self.env.update({
+            "TF_CLI_CONFIG_FILE": cli, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1",
+            "ACRONIS_BASE_URL": sim.url, "ACRONIS_CLIENT_ID": CLIENT_ID, "ACRONIS_CLIENT_SECRET": CLIENT_SECRET,
+            "BENCH_REAL_PROVIDER": PROVIDER, "BENCH_PROVIDER_LOG": self.provider_log,
+        })
+        self.seq = 0
+
+    def terraform(self, ws, args, enabled, label):
+        self.seq += 1
+        out_path = os.path.join(ws.dir, f"{self.seq:04d}-{label}.log")
+        if os.path.exists(self.provider_log):
+            os.unlink(self.provider_log)
+        self.sim.admin("POST", "/admin/calls/reset")
+        sim_cpu0 = self.sim.cpu_seconds()
+        with open(out_path, "w") as out:
+            t0 = time.perf_counter()
+            p = subprocess.Popen([self.tf] + args + [f"-var=enabled={'true' if enabled else 'false'}"],
+                                 cwd=ws.dir, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                                 stdin=subprocess.DEVNULL)
+            _, status, ru = os.wait4(p.pid, 0)
+            wall = time.perf_counter() - t0
+            p.returncode = os.waitstatus_to_exitcode(status)
+        sim_cpu = self.sim.cpu_seconds() - sim_cpu0
+        calls = self.sim.admin("GET", "/admin/calls")
+        providers = []
+        if os.path.exists(self.provider_log):
+            with open(self.provider_log) as f:
+                providers = [json.loads(line) for line in f if line.strip()]
+        return {
+            "exit": p.returncode, "log": out_path,
+            "wall_ms": wall * 1000,
+            "cpu_ms": (ru.ru_utime + ru.ru_stime) * 1000,
+            "provider_cpu_ms": sum(x["utime_us"] + x["stime_us"] for x in providers) / 1000,
+            "provider_peak_rss_mib": max((x["maxrss_kib"] for x in providers), default=0) / 1024,
+            "provider_procs": len(providers),
+            "provider_procs_touching_api": None,
+            "sim_cpu_ms": sim_cpu * 1000,
+            "calls": calls,
+        }
+
+
+def cell_summary(runs):
+    keys = ["wall_ms", "cpu_ms", "provider_cpu_ms", "provider_peak_rss_mib", "provider_procs", "sim_cpu_ms"]
+    s = {k: summary([r[k] for r in runs]) for k in keys}
+    s["provider_cpu_pct"] = summary([100 * r["provider_cpu_ms"] / r["cpu_ms"] for r in runs if r["cpu_ms"] > 0])
+    endpoints = sorted({e for r in runs for e in r["calls"]})
+    s["calls"] = {e: summary([r["calls"].get(e, 0) for r in runs]) for e in endpoints}
+    s["calls_samples"] = [r["calls"] for r in runs]
+    return s
+
+
+def bench_terraform(terraform, wrapper_dir, work):
+    acronis_ids = {n: user_ids(f"n{n}", n) for n in SIZES}
+    seq_ids = user_ids("seq", SEQ_N)
+    every = [u for ids in acronis_ids.values() for u in ids] + seq_ids
+    sim = Simulator(work, every)
+    log(f"simulator at {sim.url} with {len(every)} users")
+    results = {"cells": [], "floors": [], "sequential": {}}
+    try:
+        bench = Bench(work, terraform, wrapper_dir, sim)
+        log("setting up the working directories (initial apply, not measured)")
+        spaces = {n: Workspace(bench, "acronis", n, acronis_ids[n]) for n in SIZES}
+        floors = {n: Workspace(bench, "data", n, user_ids(f"n{n}", n)) for n in SIZES}
+        seq_ws = Workspace(bench, "acronis", SEQ_N, seq_ids) if SEQ_N not in SIZES else spaces[SEQ_N]
+        seq_floor = floors[SEQ_N] if SEQ_N in floors else Workspace(bench, "data", SEQ_N, seq_ids)
+
+        # Paired design: each run of a cell measures the 0 ms run, the 20 ms run and the
+        # terraform_data floor back to back (in rotating order), so that the ratios and
+        # differences below are taken within a run and drifting background load (this machine is
+        # shared) hits both sides of each comparison alike.
+        raw = {}
+
+        def measure(key, ws, command, extra=()):
+            sim.admin("POST", "/admin/latency", {"latency_ms": key[3]})
+            raw.setdefault(key, []).append(ws.run(command, extra))
+
+        for n in SIZES:
+            for run in range(RUNS):
+                for command in COMMANDS:
+                    legs = [(("acronis", command, n, 0), spaces[n]),
+                            (("acronis", command, n, LATENCY_MS), spaces[n]),
+                            (("data", command, n, 0), floors[n])]
+                    for key, ws in legs[run % 3:] + legs[:run % 3]:
+                        log(f"{command:12s} N={n:<5d} {key[0]:7s} latency={key[3]:2d} ms run {run + 1}/{RUNS}")
+                        measure(key, ws, command)
+        for run in range(RUNS):
+            log(f"plan -parallelism=1 N={SEQ_N} run {run + 1}/{RUNS}")
+            legs = [(("acronis", "plan -parallelism=1", SEQ_N, 0), seq_ws),
+                    (("data", "plan -parallelism=1", SEQ_N, 0), seq_floor)]
+            for key, ws in legs[run % 2:] + legs[:run % 2]:
+                measure(key, ws, "plan", ["-parallelism=1"])
+        sim.admin("POST", "/admin/latency", {"latency_ms": 0})
+        for (kind, command, n, latency), runs in raw.items():
+            entry = {"kind": kind, "command": command, "n": n, "latency_ms": latency, **cell_summary(runs),
+                     "raw": [{k: v for k, v in r.items() if k != "log"} for r in runs]}
+            if kind == "acronis" and command.startswith("plan -parallelism"):
+                results["sequential"]["acronis"] = entry
+            elif command.startswith("plan -parallelism"):
+                results["sequential"]["data"] = entry
+            elif kind == "acronis":
+                results["cells"].append(entry)
+            else:
+                results["floors"].append(entry)
+    finally:
+        sim.stop()
+    return results
+
+
+# --------------------------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------------------------
+
+def fmt(s, digits=0, scale=1.0):
+    if s is None:
+        return "-"
+    f = f"{{:.{digits}f}}"
+    med, lo, hi = (f.format(s[k] * scale) for k in ("median", "min", "max"))
+    return med if s["n"] == 1 or lo == hi else f"{med} ({lo}-{hi})"
+
+
+def find(cells, command, n, latency=0):
+    for c in cells:
+        if c["command"] == command and c["n"] == n and c["latency_ms"] == latency:
+            return c
+    return None
+
+
+def paired(a, b, op):
+    """op(a_i, b_i) over the wall times of runs measured back to back (run i of both cells)."""
+    return [op(x["wall_ms"], y["wall_ms"]) for x, y in zip(a["raw"], b["raw"])]
+
+
+def latency_bound_ms(cell, latency):
+    """What `latency` per API call may add at parallelism 10: each endpoint's calls go out in
+    waves of at most 10 (GETs while refreshing, PUTs while applying: separate phases), and each
+    token request (one per provider process, before its first call) waits alone."""
+    calls = {k: v["median"] for k, v in cell["calls"].items()}
+    waves = sum(math.ceil(v / PARALLELISM) for k, v in calls.items() if k != "token")
+    return (waves + calls.get("token", 0)) * latency
+
+
+def build_report(proc, tf):
+    rows, targets = [], []
+    header = ["benchmark", "N", "lat ms", "wall ms", "command CPU ms", "provider CPU ms",
+              "prov CPU %", "prov peak RSS MiB", "prov procs", "API calls tok/get/put",
+              "floor wall ms / 20 ms adds", "vs floor / bound"]
+
+    def row(name, n="", lat="", wall="-", cpu="-", pcpu="-", ppct="-", rss="-", procs="-", calls="-",
+            floor="-", ratio="-"):
+        rows.append([name, str(n), str(lat), wall, cpu, pcpu, ppct, rss, procs, calls, floor, ratio])
+
+    def target(name, value, limit, ok, unit=""):
+        targets.append({"target": name, "value": value, "limit": limit, "unit": unit,
+                        "result": "PASS" if ok else "MISS"})
+
+    tls = "" if proc["tls"] else " (TF_DISABLE_PLUGIN_TLS=1: no openssl)"
+    row("exec to handshake line" + tls, wall=fmt(proc["exec_to_handshake_ms"], 2))
+    row(f"gRPC Shutdown to exit (answered {proc['shutdown_rpc_answered']})",
+        wall=fmt(proc["shutdown_rpc_to_exit_ms"], 2))
+    row("SIGTERM to exit", wall=fmt(proc["sigterm_to_exit_ms"], 2))
+    row("idle RSS after handshake", rss=fmt(proc["idle_rss_mib"], 2))
+    row("release binary (stripped: %s)" % {True: "yes", False: "NO", None: "?"}[proc["binary_stripped"]],
+        rss=f"{proc['binary_bytes'] / MIB:.2f} (size)")
+    h = proc["exec_to_handshake_ms"]["median"]
+    target("exec to handshake", round(h, 2), T_HANDSHAKE_MS, h <= T_HANDSHAKE_MS, "ms")
+    s = proc["shutdown_rpc_to_exit_ms"]["median"]
+    target("Shutdown (gRPC) to exit", round(s, 2), T_SHUTDOWN_MS, s <= T_SHUTDOWN_MS, "ms")
+    s = proc["sigterm_to_exit_ms"]["median"]
+    target("SIGTERM to exit (informative)", round(s, 2), T_SHUTDOWN_MS, s <= T_SHUTDOWN_MS, "ms")
+    r = proc["idle_rss_mib"]["median"]
+    target("idle RSS", round(r, 2), T_IDLE_RSS_MIB, r <= T_IDLE_RSS_MIB, "MiB")
+    b = proc["binary_bytes"] / MIB
+    target("stripped binary size", round(b, 2), T_BINARY_MIB, b <= T_BINARY_MIB and proc["binary_stripped"] is not False,
+           "MiB")
+
+    def calls_str(c):
+        m = lambda e: fmt(c["calls"].get(e), 0)
+        extra = [f"{e}={fmt(v)}" for e, v in c["calls"].items()
+                 if e not in ("token", "get_user", "put_user") and v["max"] > 0]
+        return "/".join([m("token"), m("get_user"), m("put_user")]) + ("" if not extra else " " + " ".join(extra))
+
+    for c in sorted(tf["cells"], key=lambda c: (c["latency_ms"], c["n"], list(COMMANDS).index(c["command"]))):
+        floor = find(tf["floors"], c["command"], c["n"])
+        base = find(tf["cells"], c["command"], c["n"], 0)
+        floor_s, ratio = "-", "-"
+        if c["latency_ms"] == 0 and floor:
+            floor_s = fmt(floor["wall_ms"])
+            r = summary(paired(c, floor, lambda a, b: a / b))
+            c["floor_ratio"] = r
+            ratio = fmt(r, 2) + "x"
+        elif c["latency_ms"] and base:
+            bound = latency_bound_ms(c, c["latency_ms"])
+            added = summary(paired(c, base, lambda a, b: a - b))
+            c["latency_added_ms"], c["latency_bound_ms"] = added, bound
+            floor_s = f"{fmt(added)} vs bound {bound:.0f}"
+            ratio = f"{added['median'] / bound:.2f}x bound" if bound else "-"
+        row(f"terraform {c['command']}", c["n"], c["latency_ms"], fmt(c["wall_ms"]), fmt(c["cpu_ms"]),
+            fmt(c["provider_cpu_ms"]), fmt(c["provider_cpu_pct"], 1), fmt(c["provider_peak_rss_mib"], 1),
+            fmt(c["provider_procs"]), calls_str(c), floor_s, ratio)
+    for f in sorted(tf["floors"], key=lambda c: (c["n"], list(COMMANDS).index(c["command"]))):
+        row(f"floor: terraform_data {f['command']}", f["n"], "", fmt(f["wall_ms"]), fmt(f["cpu_ms"]))
+    sa, sd = tf["sequential"].get("acronis"), tf["sequential"].get("data")
+    if sa and sd:
+        sa["floor_ratio"] = summary(paired(sa, sd, lambda a, b: a / b))
+        ratio = sa["floor_ratio"]["median"]
+        row("terraform plan -parallelism=1", sa["n"], 0, fmt(sa["wall_ms"]), fmt(sa["cpu_ms"]),
+            fmt(sa["provider_cpu_ms"]), fmt(sa["provider_cpu_pct"], 1), fmt(sa["provider_peak_rss_mib"], 1),
+            fmt(sa["provider_procs"]), calls_str(sa), fmt(sd["wall_ms"]), fmt(sa["floor_ratio"], 2) + "x")
+        row("floor: terraform_data plan -parallelism=1", sd["n"], "", fmt(sd["wall_ms"]), fmt(sd["cpu_ms"]))
+
+    # Targets over the Terraform runs.
+    peak = [c["provider_peak_rss_mib"]["max"] for c in tf["cells"] if c["n"] == BIG_N]
+    if peak:
+        target(f"peak provider RSS at N={BIG_N} (max over all runs)", round(max(peak), 2), T_PEAK_RSS_MIB,
+               max(peak) <= T_PEAK_RSS_MIB, "MiB")
+    for command in COMMANDS:
+        c = find(tf["cells"], command, BIG_N, 0)
+        if c and c["provider_cpu_pct"]:
+            p = c["provider_cpu_pct"]["median"]
+            target(f"provider CPU share of `{command}` at N={BIG_N}, 0 ms", round(p, 2), T_PROVIDER_CPU_PCT,
+                   p <= T_PROVIDER_CPU_PCT, "%")
+    for command in COMMANDS:
+        c = find(tf["cells"], command, BIG_N, LATENCY_MS)
+        if c and c.get("latency_bound_ms"):
+            f = c["latency_added_ms"]["median"] / c["latency_bound_ms"]
+            target(f"`{command}` at N={BIG_N}: 20 ms adds / latency bound", round(f, 2), T_LATENCY_FACTOR,
+                   f <= T_LATENCY_FACTOR, "x")
+    if sa and sd:
+        target(f"plan -parallelism=1 over N={SEQ_N} vs terraform_data", round(ratio, 2), T_SEQ_FACTOR,
+               ratio <= T_SEQ_FACTOR, "x")
+
+    # API call accounting: every run, not just medians.
+    bad = []
+    for c in tf["cells"] + ([sa] if sa else []):
+        n = c["n"]
+        for i, (calls, r) in enumerate(zip(c["calls_samples"], c["raw"])):
+            gets = calls.get("get_user", 0)
+            puts = calls.get("put_user", 0)
+            tokens = calls.get("token", 0)
+            others = sum(v for k, v in calls.items() if k not in ("token", "get_user", "put_user"))
+            exp_get = n  # one refresh per resource (plan, refresh-only, and apply's own plan)
+            exp_put = n if c["command"] == "apply" else 0
+            # Terraform 1.15 starts one provider process per graph walk: schema, validate, plan
+            # (configures, refreshes: GETs) and, for apply, the apply walk (configures again:
+            # PUTs). The token is fetched lazily, so the processes that touch the API are the
+            # plan walk's, plus the apply walk's when something changes.
+            procs_api = 2 if exp_put else 1
+            problems = []
+            if gets != exp_get:
+                problems.append(f"get_user {gets} != {exp_get}")
+            if puts != exp_put:
+                problems.append(f"put_user {puts} != {exp_put}")
+            if tokens != procs_api:
+                problems.append(f"token {tokens} != {procs_api} (provider processes: {r['provider_procs']})")
+            if others:
+                problems.append(f"other calls {others}")
+            if problems:
+                bad.append(f"{c['command']} N={n} {c['latency_ms']} ms run {i + 1}: " + ", ".join(problems))
+    target("API calls: 1 token per API-using process, 1 GET per resource per refresh, 1 PUT per change",
+           "exact" if not bad else f"{len(bad)} runs off", "exact", not bad)
+    return header, rows, targets, bad
+
+
+def render(header, rows):
+    widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
+    line = lambda r: "| " + " | ".join(str(v).ljust(w) for v, w in zip(r, widths)) + " |"
+    out = [line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    return "\n".join(out + [line(r) for r in rows])
+
+
+def machine():
+    model = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        with open("/proc/meminfo") as f:
+            mem = f"{int(f.readline().split()[1]) / MIB:.1f} GiB"
+    except OSError:
+        pass
+    osname = platform.platform()
+    try:
+        with open("/etc/os-release") as f:
+            for line in f:
+                if line.startswith("PRETTY_NAME="):
+                    osname = line.split("=", 1)[1].strip().strip('"') + f" (Linux {platform.release()})"
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "cpu": model, "memory": mem, "os": osname,
+            "python": platform.python_version()}
+
+
+def report(result, name):
+    """Prints the table and targets of `result` and writes it as target/bench/`name`(.json, .md)."""
+    header, rows, targets, bad_calls = build_report(result["process"], result["terraform_runs"])
+    table = render(header, rows)
+    result.update({"table": {"header": header, "rows": rows}, "targets": targets,
+                   "api_call_deviations": bad_calls})
+    with open(os.path.join(OUT_DIR, name), "w") as f:
+        json.dump(result, f, indent=2)
+    with open(os.path.join(OUT_DIR, name.replace(".json", ".md")), "w") as f:
+        f.write(table + "\n")
+    m = result["machine"]
+    print(f"\n{result['command']}: {m['nproc']} CPUs ({m['cpu']}), {m['memory']}, {m['os']}; "
+          f"{result['terraform']['version']}; {result['runs_per_cell']} run(s) per cell, "
+          f"{result['process_runs']} per process row; median (min-max)\n")
+    print(table)
+    print("\nTargets:")
+    for t in targets:
+        print(f"  {t['result']:4s}  {t['target']}: {t['value']}{t['unit']} (target <= {t['limit']}{t['unit']})"
+              if t["unit"] else f"  {t['result']:4s}  {t['target']}: {t['value']}")
+    for b in bad_calls[:20]:
+        print(f"        {b}")
+    print(f"\nwritten: {os.path.join(OUT_DIR, name)} ({result['duration_s']} s)")
+
+
+def git_state():
+    """The commit the release binaries were built from, and whether the sources differed from it."""
+    def git(*args):
+        r = subprocess.run(["git", "-C", ROOT, *args], capture_output=True, text=True)
+        return r.stdout.strip() if r.returncode == 0 else None
+    head = git("rev-parse", "HEAD")
+    dirty = git("status", "--porcelain", "--", "src", "sim", "Cargo.toml", "Cargo.lock", ".cargo", "build.rs")
+    return {"head": head, "sources_modified": bool(dirty) if dirty is not None else None}
+
+
+def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--report":
+        # Re-renders a saved run (e.g. after changing the report) without measuring again.
+        with open(sys.argv[2]) as f:
+            result = json.load(f)
+        report(result, os.path.basename(sys.argv[2]))
+        return
+    for path in (PROVIDER, SIM):
+        if not os.path.exists(path):
+            sys.exit(f"{path} is missing: run `make bench` (it builds the release binaries)")
+    terraform = os.environ.get("TERRAFORM") or subprocess.run(
+        ["bash", os.path.join(ROOT, "scripts", "terraform.sh")], check=True, capture_output=True,
+        text=True).stdout.strip()
+    tf_version = subprocess.run([terraform, "version"], capture_output=True, text=True,
+                                env={**os.environ, "TF_CLI_CONFIG_FILE": "/dev/null"}).stdout.splitlines()[0]
+    os.makedirs(OUT_DIR, exist_ok=True)
+    # Two benchmarks at once would measure each other (and overwrite each other's results).
+    lock = open(os.path.join(OUT_DIR, ".lock"), "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        log("another benchmark is running here; waiting for it to finish")
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    work = tempfile.mkdtemp(prefix="work-", dir=OUT_DIR)
+    started = time.time()
+    log(f"{'QUICK ' if QUICK else ''}matrix: N={SIZES}, {RUNS} run(s) per cell, {PROCESS_RUNS} process runs; "
+        f"{tf_version} at {terraform}; work dir {work}")
+    try:
+        cert = make_client_cert(work)
+        if not cert:
+            log("openssl not found: the process rows run with TF_DISABLE_PLUGIN_TLS=1 (no TLS)")
+        wrapper_dir, wrapper_kind = build_wrapper(work)
+        proc = bench_process(cert, work)
+        tf = bench_terraform(terraform, wrapper_dir, work)
+        result = {
+            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "command": "BENCH_QUICK=1 make bench" if QUICK else "make bench",
+            "quick": QUICK, "runs_per_cell": RUNS, "process_runs": PROCESS_RUNS, "sizes": SIZES,
+            "sequential_n": SEQ_N, "latency_ms": LATENCY_MS, "parallelism": PARALLELISM,
+            "machine": machine(), "terraform": {"path": terraform, "version": tf_version},
+            "git": git_state(),
+            "provider_wrapper": wrapper_kind, "duration_s": round(time.time() - started, 1),
+            "process": proc, "terraform_runs": tf,
+        }
+        report(result, "results-quick.json" if QUICK else "results.json")
+    finally:
+        if not os.environ.get("BENCH_KEEP"):
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            log(f"kept {work}")
+
+
+if __name__ == "__main__":
+    main()
