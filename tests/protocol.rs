@@ -249,3 +249,48 @@ async fn debug_mode_prints_a_reattach_line_and_serves_plaintext() {
         "Ctrl-C stops debug mode"
     );
 }
+
+#[tokio::test]
+async fn logs_are_written_only_when_terraform_asks_for_them() {
+    for (env, expect_logs) in [(vec![], false), (vec![("TF_LOG_PROVIDER", "DEBUG")], true)] {
+        let client = terraform_like_identity();
+        let log = tempfile::NamedTempFile::new().expect("log file");
+        let mut plugin = launch_with_stderr(
+            Some(&client.pem),
+            &env,
+            Stdio::from(log.reopen().expect("reopen")),
+        );
+        let channel = connect(&plugin.socket, plugin.server_cert.as_deref(), Some(&client))
+            .await
+            .expect("connect");
+        let mut provider = proto::provider_client::ProviderClient::new(channel.clone());
+        provider
+            .configure_provider(proto::configure_provider::Request::default())
+            .await
+            .expect("ConfigureProvider");
+        plugin_proto::grpc_controller_client::GrpcControllerClient::new(channel)
+            .shutdown(plugin_proto::Empty {})
+            .await
+            .expect("Shutdown");
+        wait_for_exit(&mut plugin.child, Duration::from_secs(2)).expect("exits");
+        let text = std::fs::read_to_string(log.path()).expect("read log");
+        if expect_logs {
+            let lines: Vec<serde_json::Value> = text
+                .lines()
+                .map(|l| {
+                    serde_json::from_str(l).unwrap_or_else(|_| panic!("not a JSON log line: {l}"))
+                })
+                .collect();
+            assert!(!lines.is_empty(), "TF_LOG_PROVIDER=DEBUG produces logs");
+            for line in &lines {
+                assert!(
+                    line["@level"].is_string() && line["@message"].is_string(),
+                    "{line}"
+                );
+                assert_eq!(line["@module"], "provider.terraform-provider-acronis");
+            }
+        } else {
+            assert!(text.is_empty(), "nothing logged without TF_LOG: {text}");
+        }
+    }
+}

@@ -67,6 +67,15 @@ impl Drop for Plugin {
 }
 
 pub fn launch(client_cert_pem: Option<&str>, extra_env: &[(&str, &str)]) -> Plugin {
+    launch_with_stderr(client_cert_pem, extra_env, Stdio::null())
+}
+
+/// Like [`launch`], with the plugin's stderr (its log stream) sent to `stderr`.
+pub fn launch_with_stderr(
+    client_cert_pem: Option<&str>,
+    extra_env: &[(&str, &str)],
+    stderr: Stdio,
+) -> Plugin {
     let parent = tempfile::tempdir().expect("tempdir");
     let mut cmd = Command::new(BIN);
     cmd.env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
@@ -76,8 +85,10 @@ pub fn launch(client_cert_pem: Option<&str>, extra_env: &[(&str, &str)]) -> Plug
         .env("PLUGIN_UNIX_SOCKET_DIR", parent.path())
         .env_remove("PLUGIN_CLIENT_CERT")
         .env_remove("TF_DISABLE_PLUGIN_TLS")
+        .env_remove("TF_LOG")
+        .env_remove("TF_LOG_PROVIDER")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+        .stderr(stderr);
     if let Some(pem) = client_cert_pem {
         cmd.env("PLUGIN_CLIENT_CERT", pem);
     }
