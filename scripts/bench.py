@@ -603,11 +603,11 @@ def build_report(proc, tf):
     row("release binary (stripped: %s)" % {True: "yes", False: "NO", None: "?"}[proc["binary_stripped"]],
         rss=f"{proc['binary_bytes'] / MIB:.2f} (size)")
     h = proc["exec_to_handshake_ms"]["median"]
-    target("exec to handshake", round(h, 2), T_HANDSHAKE_MS, h <= T_HANDSHAKE_MS, "ms")
+    target("exec to handshake", round(h, 3), T_HANDSHAKE_MS, h <= T_HANDSHAKE_MS, "ms")
     s = proc["shutdown_rpc_to_exit_ms"]["median"]
-    target("Shutdown (gRPC) to exit", round(s, 2), T_SHUTDOWN_MS, s <= T_SHUTDOWN_MS, "ms")
+    target("Shutdown (gRPC) to exit", round(s, 3), T_SHUTDOWN_MS, s <= T_SHUTDOWN_MS, "ms")
     s = proc["sigterm_to_exit_ms"]["median"]
-    target("SIGTERM to exit (informative)", round(s, 2), T_SHUTDOWN_MS, s <= T_SHUTDOWN_MS, "ms")
+    target("SIGTERM to exit (informative)", round(s, 3), T_SHUTDOWN_MS, s <= T_SHUTDOWN_MS, "ms")
     r = proc["idle_rss_mib"]["median"]
     target("idle RSS", round(r, 2), T_IDLE_RSS_MIB, r <= T_IDLE_RSS_MIB, "MiB")
     b = proc["binary_bytes"] / MIB
@@ -795,6 +795,7 @@ def main():
         log("another benchmark is running here; waiting for it to finish")
         fcntl.flock(lock, fcntl.LOCK_EX)
     work = tempfile.mkdtemp(prefix="work-", dir=OUT_DIR)
+    git = git_state()  # now, next to the build: others may commit while the benchmark runs
     started = time.time()
     log(f"{'QUICK ' if QUICK else ''}matrix: N={SIZES}, {RUNS} run(s) per cell, {PROCESS_RUNS} process runs; "
         f"{tf_version} at {terraform}; work dir {work}")
@@ -811,7 +812,7 @@ def main():
             "quick": QUICK, "runs_per_cell": RUNS, "process_runs": PROCESS_RUNS, "sizes": SIZES,
             "sequential_n": SEQ_N, "latency_ms": LATENCY_MS, "parallelism": PARALLELISM,
             "machine": machine(), "terraform": {"path": terraform, "version": tf_version},
-            "git": git_state(),
+            "git": git,
             "provider_wrapper": wrapper_kind, "duration_s": round(time.time() - started, 1),
             "process": proc, "terraform_runs": tf,
         }

@@ -7,8 +7,8 @@
  *
  *   {"pid":..,"utime_us":..,"stime_us":..,"maxrss_kib":..,"wall_us":..,"status":..}
  *
- * then exits as the child did. Overhead: one fork+exec of this small static-free C program
- * (well under a millisecond), which is not counted in the child's numbers.
+ * then exits as the child did. Overhead: one extra fork+exec of this small C program per provider
+ * process (well under a millisecond), which is not counted in the child's numbers.
  */
 #define _GNU_SOURCE
 #include <errno.h>
