@@ -401,21 +401,11 @@ fn transport_detail(e: &reqwest::Error) -> String {
         source = cause.source();
     }
     if parts.is_empty() {
-        parts.push(e.without_url_ref());
+        let message = e.to_string();
+        parts.push(match e.url() {
+            Some(url) => message.replace(url.as_str(), "<url>"),
+            None => message,
+        });
     }
     parts.join(": ")
-}
-
-trait WithoutUrl {
-    fn without_url_ref(&self) -> String;
-}
-
-impl WithoutUrl for reqwest::Error {
-    fn without_url_ref(&self) -> String {
-        let mut message = self.to_string();
-        if let Some(url) = self.url() {
-            message = message.replace(url.as_str(), "<url>");
-        }
-        message
-    }
 }

@@ -169,10 +169,7 @@ pub fn upgrade(version: i64, raw: &RawState) -> Result<Value, Diagnostics> {
             format!("The stored state is not valid JSON: {e}."),
         ))
     })?;
-    let on_destroy = match old.get("on_destroy") {
-        Value::String(s) => Value::String(s.clone()),
-        _ => Value::from(OnDestroy::DEFAULT),
-    };
+    let on_destroy = stored_on_destroy(&old);
     // Keep exactly the current attributes: anything else would fail Terraform's decoding.
     Ok(Value::object([
         ("id", old.get("id").clone()),
@@ -181,6 +178,15 @@ pub fn upgrade(version: i64, raw: &RawState) -> Result<Value, Diagnostics> {
         ("version", old.get("version").clone()),
         ("on_destroy", on_destroy),
     ]))
+}
+
+/// The `on_destroy` of stored state; state written before it existed (or by an import) means
+/// the default.
+fn stored_on_destroy(state: &Value) -> Value {
+    match state.get("on_destroy") {
+        Value::String(s) => Value::String(s.clone()),
+        _ => Value::from(OnDestroy::DEFAULT),
+    }
 }
 
 /// The state Terraform stores for an account.
@@ -201,13 +207,7 @@ pub async fn read(client: &AcronisClient, state: &Value) -> Result<Option<Value>
     };
     tracing::debug!(user_id, "refreshing the account");
     match client.get_user(user_id).await {
-        Ok(user) => {
-            let on_destroy = match state.get("on_destroy") {
-                Value::String(s) => Value::String(s.clone()),
-                _ => Value::from(OnDestroy::DEFAULT),
-            };
-            Ok(Some(state_of(user_id, &user, on_destroy)))
-        }
+        Ok(user) => Ok(Some(state_of(user_id, &user, stored_on_destroy(state)))),
         Err(e) if e.is_not_found() => {
             tracing::info!(
                 user_id,
