@@ -12,6 +12,7 @@ use super::auth::{Credentials, TokenAnswer, TokenCache};
 use super::error::{parse_error_body, ApiError, Operation};
 use super::retry::{is_retryable_status, parse_retry_after, RetryPolicy};
 use super::secret::Secret;
+use super::tls;
 use super::url::BaseUrl;
 use super::user::{User, UserPage};
 
@@ -66,23 +67,15 @@ struct EnabledUpdate {
 impl AcronisClient {
     /// Builds the client; `cancel` aborts every call in flight and any later one.
     pub fn new(options: ClientOptions, cancel: CancellationToken) -> Result<Self, String> {
-        let mut builder = reqwest::Client::builder()
+        let http = reqwest::Client::builder()
             .user_agent(options.user_agent)
             .timeout(options.request_timeout)
             .connect_timeout(options.request_timeout.min(Duration::from_secs(10)))
             .pool_idle_timeout(Duration::from_secs(60))
-            .tcp_nodelay(true);
-        if let Some(pem) = &options.extra_ca_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|e| format!("the CA file is not PEM certificates: {e}"))?;
-            if certs.is_empty() {
-                return Err("the CA file holds no certificate".into());
-            }
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        let http = builder.build().map_err(|e| e.to_string())?;
+            .tcp_nodelay(true)
+            .tls_backend_preconfigured(tls::client_config(options.extra_ca_pem.as_deref())?)
+            .build()
+            .map_err(|e| e.to_string())?;
         Ok(AcronisClient {
             http,
             base: options.base_url,

@@ -7,6 +7,7 @@ pub mod client;
 pub mod error;
 pub mod retry;
 pub mod secret;
+pub mod tls;
 pub mod url;
 pub mod user;
 

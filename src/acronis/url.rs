@@ -65,12 +65,21 @@ impl BaseUrl {
         Ok(BaseUrl { api_root })
     }
 
-    /// The URL of `path` (relative, e.g. `users/<id>`) under the API root.
+    /// The URL of `path` (relative, e.g. `users/<id>` or `users?uuids=<a>,<b>`) under the API
+    /// root. Built by appending to the parsed root: parsing the whole URL again for every call
+    /// was a measurable share of a large refresh (docs/PERFORMANCE.md).
     pub fn api(&self, path: &str) -> Url {
-        // Joining a relative path to a root ending in '/' cannot fail.
-        self.api_root
-            .join(path)
-            .unwrap_or_else(|_| self.api_root.clone())
+        let (path, query) = match path.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (path, None),
+        };
+        let mut url = self.api_root.clone();
+        // The root is an http(s) URL, which always has path segments.
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments.pop_if_empty().extend(path.split('/'));
+        }
+        url.set_query(query);
+        url
     }
 
     pub fn as_str(&self) -> &str {
@@ -107,6 +116,23 @@ mod tests {
                 "{raw}"
             );
         }
+    }
+
+    #[test]
+    fn endpoint_urls_keep_their_query_and_encode_their_segments() {
+        let base = BaseUrl::parse("http://127.0.0.1:8080").expect("base");
+        assert_eq!(
+            base.api("users?uuids=a,b").as_str(),
+            "http://127.0.0.1:8080/api/2/users?uuids=a,b"
+        );
+        assert_eq!(
+            base.api("idp/token").as_str(),
+            "http://127.0.0.1:8080/api/2/idp/token"
+        );
+        assert_eq!(
+            base.api("users/a b#c").as_str(),
+            "http://127.0.0.1:8080/api/2/users/a%20b%23c"
+        );
     }
 
     #[test]
