@@ -53,12 +53,12 @@ fn main() -> ExitCode {
         protocol_versions: &[PROTOCOL_VERSION],
         provider_address: PROVIDER_ADDRESS,
     };
-    let routes = tonic::service::Routes::new(AcronisProvider::default().into_service());
+    let provider = AcronisProvider::default().into_service();
     let result = runtime.block_on(async move {
         if debug {
-            plugin::serve_debug(routes, options, env).await
+            plugin::serve_debug(provider, options, env).await
         } else {
-            plugin::serve(routes, options, env).await
+            plugin::serve(provider, options, env).await
         }
     });
     // Do not wait for idle pooled connections or timers: Terraform is waiting for us to exit.

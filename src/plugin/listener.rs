@@ -82,11 +82,6 @@ pub enum PluginStream {
     Tls(Box<tokio_rustls::server::TlsStream<UnixStream>>),
 }
 
-impl tonic::transport::server::Connected for PluginStream {
-    type ConnectInfo = ();
-    fn connect_info(&self) -> Self::ConnectInfo {}
-}
-
 macro_rules! delegate {
     ($self:ident, $s:ident => $e:expr) => {
         match $self.get_mut() {

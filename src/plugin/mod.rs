@@ -5,15 +5,18 @@
 //! - [`tls`]: AutoMTLS, a fresh server certificate and the pinned client certificate.
 //! - [`listener`]: the unix socket in a private directory, and the connection type.
 //! - [`services`]: the controller (Shutdown), stdio and health services go-plugin expects.
+//! - [`router`]: hands each call to the service its path names.
 //! - [`server`]: puts the pieces together and runs until Terraform says it is done.
 
 pub mod handshake;
 pub mod listener;
+pub mod router;
 pub mod server;
 pub mod services;
 pub mod tls;
 
 pub use handshake::HandshakeEnv;
+pub use router::GrpcService;
 pub use server::{serve, serve_debug, ServeOptions};
 
 /// Generated types of go-plugin's own services (`proto/plugin.proto`).

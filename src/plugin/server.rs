@@ -4,16 +4,18 @@
 use std::io::Write as _;
 use std::time::Duration;
 
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::UnixListener;
+use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
-use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
-use tonic::service::Routes;
 
 use super::handshake::{handshake_line, negotiate_protocol, HandshakeEnv};
 use super::listener::{PluginSocket, PluginStream};
-use super::services::{Controller, Health, Stdio};
-use super::{health_proto, proto, tls, PluginError};
+use super::router::{GrpcService, Router};
+use super::services::{Controller, Stdio};
+use super::{tls, PluginError};
 
 /// What the hosted application tells the plugin layer about itself.
 #[derive(Debug, Clone)]
@@ -27,9 +29,9 @@ pub struct ServeOptions {
 /// How long in-flight RPCs get to finish once shutdown starts; Terraform waits 2 s in all.
 const DRAIN_TIMEOUT: Duration = Duration::from_millis(500);
 
-/// Hosts `routes` for a go-plugin client that launched this process.
+/// Hosts `app` for a go-plugin client that launched this process.
 pub async fn serve(
-    routes: Routes,
+    app: impl GrpcService,
     options: ServeOptions,
     env: HandshakeEnv,
 ) -> Result<(), PluginError> {
@@ -65,13 +67,13 @@ pub async fn serve(
     print_handshake(&line)?;
 
     // `_socket_dir` lives until here: the socket and its directory go when serving ends.
-    run(routes, incoming, shutdown, false).await
+    run(app, incoming, shutdown, false).await
 }
 
 /// Serves without the cookie, in plaintext, and prints how to point Terraform at this process
 /// (`TF_REATTACH_PROVIDERS`), for running the provider under a debugger.
 pub async fn serve_debug(
-    routes: Routes,
+    app: impl GrpcService,
     options: ServeOptions,
     env: HandshakeEnv,
 ) -> Result<(), PluginError> {
@@ -96,7 +98,7 @@ pub async fn serve_debug(
          you run it:\n\n\tTF_REATTACH_PROVIDERS='{reattach}'\n\nPress Ctrl-C to stop the provider.\n"
     );
     print_handshake(&message)?;
-    run(routes, incoming, shutdown, true).await
+    run(app, incoming, shutdown, true).await
 }
 
 fn print_handshake(line: &str) -> Result<(), PluginError> {
@@ -105,42 +107,45 @@ fn print_handshake(line: &str) -> Result<(), PluginError> {
     stdout.flush().map_err(PluginError::Stdout)
 }
 
+/// Serves HTTP/2 on every connection until shutdown, then gives in-flight RPCs a short,
+/// bounded time to finish.
 async fn run(
-    routes: Routes,
-    incoming: ReceiverStream<std::io::Result<PluginStream>>,
+    app: impl GrpcService,
+    mut incoming: mpsc::Receiver<PluginStream>,
     shutdown: CancellationToken,
     debug: bool,
 ) -> Result<(), PluginError> {
-    let routes = routes
-        .add_service(proto::grpc_controller_server::GrpcControllerServer::new(
-            Controller {
-                shutdown: shutdown.clone(),
-                ignore_shutdown: debug,
-            },
-        ))
-        .add_service(proto::grpc_stdio_server::GrpcStdioServer::new(Stdio {
-            shutdown: shutdown.clone(),
-        }))
-        .add_service(health_proto::health_server::HealthServer::new(Health));
-
-    let signal = shutdown.clone();
-    let server = tonic::transport::Server::builder()
-        .add_routes(routes)
-        .serve_with_incoming_shutdown(incoming, async move { signal.cancelled().await });
-    tokio::pin!(server);
-
-    // Serve until shutdown, then give in-flight RPCs a short, bounded time to finish.
-    tokio::select! {
-        result = &mut server => return result.map_err(|e| PluginError::Server(e.to_string())),
-        () = shutdown.cancelled() => {}
+    let controller = Controller {
+        shutdown: shutdown.clone(),
+        ignore_shutdown: debug,
+    };
+    let stdio = Stdio {
+        shutdown: shutdown.clone(),
+    };
+    let router = Router::new(app, controller, stdio);
+    let http2 = hyper::server::conn::http2::Builder::new(TokioExecutor::new());
+    let graceful = GracefulShutdown::new();
+    loop {
+        let stream = tokio::select! {
+            stream = incoming.recv() => stream,
+            () = shutdown.cancelled() => break,
+        };
+        let Some(stream) = stream else { break };
+        let connection =
+            graceful.watch(http2.serve_connection(TokioIo::new(stream), router.clone()));
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
     }
-    match tokio::time::timeout(DRAIN_TIMEOUT, server).await {
-        Ok(result) => result.map_err(|e| PluginError::Server(e.to_string())),
-        Err(_) => {
-            tracing::debug!("connections still open after shutdown; closing them");
-            Ok(())
-        }
+    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::debug!("connections still open after shutdown; closing them");
     }
+    Ok(())
 }
 
 /// Accepts connections and completes TLS handshakes off the accept path, handing finished
@@ -150,8 +155,8 @@ fn accept_loop(
     listener: UnixListener,
     tls: Option<TlsAcceptor>,
     shutdown: CancellationToken,
-) -> ReceiverStream<std::io::Result<PluginStream>> {
-    let (sender, receiver) = tokio::sync::mpsc::channel(16);
+) -> mpsc::Receiver<PluginStream> {
+    let (sender, receiver) = mpsc::channel(16);
     tokio::spawn(async move {
         loop {
             let accepted = tokio::select! {
@@ -178,11 +183,11 @@ fn accept_loop(
                         }
                     },
                 };
-                let _ = sender.send(Ok(conn)).await;
+                let _ = sender.send(conn).await;
             });
         }
     });
-    ReceiverStream::new(receiver)
+    receiver
 }
 
 /// SIGTERM stops the server cleanly. SIGINT is Terraform's Ctrl-C reaching the whole process
