@@ -69,15 +69,17 @@ async fn rpcs_the_provider_does_not_serve_answer_unimplemented() {
         .await
         .expect("connect");
     let mut grpc = tonic::client::Grpc::new(channel);
+    // Methods of the served service that this provider lacks, and services it does not serve.
     for method in [
-        "GetFunctions",
-        "MoveResourceState",
-        "OpenEphemeralResource",
-        "PlanAction",
+        "/tfplugin6.Provider/GetFunctions",
+        "/tfplugin6.Provider/MoveResourceState",
+        "/tfplugin6.Provider/OpenEphemeralResource",
+        "/tfplugin6.Provider/PlanAction",
+        "/tfplugin5.Provider/GetSchema",
+        "/plugin.GRPCBroker/StartStream",
     ] {
         grpc.ready().await.expect("ready");
-        let path = http::uri::PathAndQuery::try_from(format!("/tfplugin6.Provider/{method}"))
-            .expect("path");
+        let path = http::uri::PathAndQuery::try_from(method).expect("path");
         let codec = tonic_prost::ProstCodec::<plugin_proto::Empty, plugin_proto::Empty>::default();
         let err = grpc
             .unary(tonic::Request::new(plugin_proto::Empty {}), path, codec)
