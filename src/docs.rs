@@ -309,7 +309,12 @@ fn environment_table() -> String {
             if sensitive { "yes" } else { "no" }
         ));
     }
-    out.push('\n');
+    out.push_str(
+        "\nBehind an HTTP proxy, set `HTTPS_PROXY` (or `ALL_PROXY`) to its `http://host:port` \
+         address, with `user:password@` before the host if it wants credentials; hosts listed in \
+         `NO_PROXY` are reached directly, and so are loopback addresses. The provider asks the \
+         proxy for a `CONNECT` tunnel, so TLS still runs end to end to the API.\n\n",
+    );
     out
 }
 

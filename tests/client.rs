@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use acronis_sim::{Endpoint, ExpiryFields};
 use terraform_provider_acronis::acronis::{
-    AcronisClient, ApiError, BaseUrl, ClientOptions, Credentials, Operation, RetryPolicy, Secret,
+    AcronisClient, ApiError, BaseUrl, ClientOptions, Credentials, Operation, ProxySettings,
+    RetryPolicy, Secret,
 };
 use tokio_util::sync::CancellationToken;
 
@@ -26,6 +27,7 @@ fn options(base_url: &str, credentials: Credentials) -> ClientOptions {
         request_timeout: Duration::from_secs(5),
         extra_ca_pem: None,
         user_agent: "tests".into(),
+        proxy: ProxySettings::default(),
     }
 }
 
@@ -330,9 +332,9 @@ async fn batch_reads_return_only_existing_users() {
     assert_eq!(users[0].id, ALICE);
 }
 
-/// A TLS front for the simulator whose certificate is issued by a private CA; returns the CA
-/// (PEM) and the front's `https://localhost:PORT` address.
-async fn tls_front(sim: &Simulator) -> (String, String) {
+/// A TLS front for the simulator whose certificate (for `host`) is issued by a private CA;
+/// returns the CA (PEM) and the front's port.
+async fn tls_front(sim: &Simulator, host: &str) -> (String, u16) {
     use rcgen::{
         BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose,
     };
@@ -352,7 +354,7 @@ async fn tls_front(sim: &Simulator) -> (String, String) {
     let ca_pem = ca_params.self_signed(&ca_key).expect("CA cert").pem();
     let issuer = Issuer::new(ca_params, ca_key);
     let leaf_key = KeyPair::generate().expect("leaf key");
-    let leaf = CertificateParams::new(vec!["localhost".to_owned()])
+    let leaf = CertificateParams::new(vec![host.to_owned()])
         .expect("leaf params")
         .signed_by(&leaf_key, &issuer)
         .expect("leaf cert");
@@ -386,15 +388,15 @@ async fn tls_front(sim: &Simulator) -> (String, String) {
             });
         }
     });
-    (ca_pem, format!("https://localhost:{port}"))
+    (ca_pem, port)
 }
 
 #[tokio::test]
 async fn a_private_ca_is_trusted_only_when_given_as_ca_file() {
     let sim = alice();
-    let (ca_pem, url) = tls_front(&sim).await;
+    let (ca_pem, port) = tls_front(&sim, "localhost").await;
 
-    let mut opts = options(&url, secret_credentials());
+    let mut opts = options(&format!("https://localhost:{port}"), secret_credentials());
     opts.retry.max_retries = 0;
     let untrusting = AcronisClient::new(opts.clone(), CancellationToken::new()).expect("client");
     let err = untrusting
@@ -410,6 +412,107 @@ async fn a_private_ca_is_trusted_only_when_given_as_ca_file() {
     opts.extra_ca_pem = Some(ca_pem.into_bytes());
     let trusting = AcronisClient::new(opts, CancellationToken::new()).expect("client");
     assert_eq!(trusting.get_user(ALICE).await.expect("over TLS").id, ALICE);
+}
+
+/// A forward proxy that tunnels every `CONNECT` to `127.0.0.1:upstream`, recording each request
+/// head it was sent.
+async fn connect_proxy(upstream: u16) -> (u16, Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let heads = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = heads.clone();
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    if client.read_exact(&mut byte).await.is_err() {
+                        return;
+                    }
+                    head.push(byte[0]);
+                }
+                seen.lock()
+                    .expect("heads")
+                    .push(String::from_utf8_lossy(&head).into_owned());
+                let Ok(mut server) = tokio::net::TcpStream::connect(("127.0.0.1", upstream)).await
+                else {
+                    return;
+                };
+                if client
+                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    .await
+                    .is_ok()
+                {
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                }
+            });
+        }
+    });
+    (port, heads)
+}
+
+#[tokio::test]
+async fn https_goes_through_the_proxy_the_environment_names_with_its_credentials() {
+    let sim = alice();
+    // A name only the proxy can reach: the client never resolves it itself.
+    let (ca_pem, front) = tls_front(&sim, "api.acronis.test").await;
+    let (proxy, heads) = connect_proxy(front).await;
+
+    let mut opts = options(
+        &format!("https://api.acronis.test:{front}"),
+        secret_credentials(),
+    );
+    opts.extra_ca_pem = Some(ca_pem.into_bytes());
+    opts.proxy = ProxySettings::from_env(|var| {
+        (var == "HTTPS_PROXY").then(|| format!("http://user:pa55@127.0.0.1:{proxy}"))
+    });
+    let client = AcronisClient::new(opts, CancellationToken::new()).expect("client");
+    assert_eq!(client.get_user(ALICE).await.expect("via proxy").id, ALICE);
+
+    let heads = heads.lock().expect("heads").clone();
+    assert!(!heads.is_empty(), "the proxy was not used");
+    for head in &heads {
+        assert!(
+            head.starts_with(&format!("CONNECT api.acronis.test:{front} HTTP/1.1\r\n")),
+            "{head}"
+        );
+        // base64("user:pa55")
+        assert!(
+            head.contains("Proxy-Authorization: Basic dXNlcjpwYTU1\r\n"),
+            "{head}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn loopback_and_no_proxy_hosts_are_reached_directly() {
+    let sim = alice();
+    let (proxy, heads) = connect_proxy(1).await;
+    let proxy_url = format!("http://127.0.0.1:{proxy}");
+
+    // The simulator is on loopback: never proxied.
+    let mut opts = options(&sim.base_url(), secret_credentials());
+    opts.proxy = ProxySettings::from_env(|var| (var == "ALL_PROXY").then(|| proxy_url.clone()));
+    let client = AcronisClient::new(opts, CancellationToken::new()).expect("client");
+    assert_eq!(client.get_user(ALICE).await.expect("direct").id, ALICE);
+
+    // A TLS front named in NO_PROXY: reached directly (the name resolves to loopback here).
+    let (ca_pem, front) = tls_front(&sim, "localhost").await;
+    let mut opts = options(&format!("https://localhost:{front}"), secret_credentials());
+    opts.extra_ca_pem = Some(ca_pem.into_bytes());
+    opts.proxy = ProxySettings {
+        https: Some(proxy_url.clone()),
+        all: None,
+        no: Some("localhost".into()),
+    };
+    let client = AcronisClient::new(opts, CancellationToken::new()).expect("client");
+    assert_eq!(client.get_user(ALICE).await.expect("direct").id, ALICE);
+    assert!(heads.lock().expect("heads").is_empty());
 }
 
 #[test]

@@ -4,7 +4,8 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::{Method, StatusCode};
+use bytes::Bytes;
+use http::{Method, StatusCode};
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
@@ -13,6 +14,7 @@ use super::error::{parse_error_body, ApiError, Operation};
 use super::retry::{is_retryable_status, parse_retry_after, RetryPolicy};
 use super::secret::Secret;
 use super::tls;
+use super::transport::{self, HttpClient, HttpError, HttpRequest, HttpSettings, ProxySettings};
 use super::url::BaseUrl;
 use super::user::{User, UserPage};
 
@@ -29,10 +31,12 @@ pub struct ClientOptions {
     /// Extra trusted CA certificates (PEM), for private deployments.
     pub extra_ca_pem: Option<Vec<u8>>,
     pub user_agent: String,
+    /// The proxy for HTTPS, as the environment names it.
+    pub proxy: ProxySettings,
 }
 
 pub struct AcronisClient {
-    http: reqwest::Client,
+    http: HttpClient,
     base: BaseUrl,
     credentials: Credentials,
     tokens: TokenCache,
@@ -67,15 +71,14 @@ struct EnabledUpdate {
 impl AcronisClient {
     /// Builds the client; `cancel` aborts every call in flight and any later one.
     pub fn new(options: ClientOptions, cancel: CancellationToken) -> Result<Self, String> {
-        let http = reqwest::Client::builder()
-            .user_agent(options.user_agent)
-            .timeout(options.request_timeout)
-            .connect_timeout(options.request_timeout.min(Duration::from_secs(10)))
-            .pool_idle_timeout(Duration::from_secs(60))
-            .tcp_nodelay(true)
-            .tls_backend_preconfigured(tls::client_config(options.extra_ca_pem.as_deref())?)
-            .build()
-            .map_err(|e| e.to_string())?;
+        let http = HttpClient::new(HttpSettings {
+            user_agent: options.user_agent,
+            timeout: options.request_timeout,
+            connect_timeout: options.request_timeout.min(Duration::from_secs(10)),
+            pool_idle_timeout: Duration::from_secs(60),
+            tls: tls::client_config(options.extra_ca_pem.as_deref())?,
+            proxy: options.proxy,
+        })?;
         Ok(AcronisClient {
             http,
             base: options.base_url,
@@ -185,20 +188,29 @@ impl AcronisClient {
         body: Option<&B>,
     ) -> Result<Answer, ApiError> {
         let url = self.base.api(path);
+        let body = match body {
+            Some(body) => Some((
+                "application/json",
+                Bytes::from(serde_json::to_vec(body).map_err(|e| ApiError::Transport {
+                    operation: op.clone(),
+                    detail: format!("could not encode the request: {e}"),
+                })?),
+            )),
+            None => None,
+        };
         let mut refreshed = false;
         loop {
             let token = self.token().await?;
-            let build = || {
-                let request = self
-                    .http
-                    .request(method.clone(), url.clone())
-                    .bearer_auth(token.expose());
-                match body {
-                    Some(body) => request.json(body),
-                    None => request,
-                }
+            let request = HttpRequest {
+                method: method.clone(),
+                url: &url,
+                authorization: Some(
+                    transport::bearer(token.expose())
+                        .map_err(|e| transport_error(op, e, self.timeout))?,
+                ),
+                body: body.clone(),
             };
-            let answer = self.send_with_retries(op, &method, path, build).await?;
+            let answer = self.send_with_retries(op, &request, path).await?;
             let may_refresh = matches!(self.credentials, Credentials::ClientSecret { .. });
             if answer.status == StatusCode::UNAUTHORIZED && may_refresh && !refreshed {
                 // The token may have been revoked or expired early: one fresh token, once.
@@ -210,19 +222,18 @@ impl AcronisClient {
         }
     }
 
-    /// Sends the request `build` makes until it gets a final answer: retryable statuses and
-    /// lost connections are tried again per the retry policy.
+    /// Sends `request` until it gets a final answer: retryable statuses and lost connections
+    /// are tried again per the retry policy.
     async fn send_with_retries(
         &self,
         op: &Operation,
-        method: &Method,
+        request: &HttpRequest<'_>,
         path: &str,
-        build: impl Fn() -> reqwest::RequestBuilder,
     ) -> Result<Answer, ApiError> {
         let started = Instant::now();
         let mut retry = 0;
         loop {
-            let outcome = self.send(op, build(), method, path, retry).await;
+            let outcome = self.send(op, request.clone(), path, retry).await;
             let server_wait = match &outcome {
                 Ok(answer) if is_retryable_status(answer.status.as_u16()) => answer.retry_after,
                 Err(ApiError::Transport { .. } | ApiError::Timeout { .. }) => None,
@@ -240,46 +251,40 @@ impl AcronisClient {
     async fn send(
         &self,
         op: &Operation,
-        request: reqwest::RequestBuilder,
-        method: &Method,
+        request: HttpRequest<'_>,
         path: &str,
         attempt: u32,
     ) -> Result<Answer, ApiError> {
         let started = Instant::now();
-        let exchange = async {
-            let response = request.send().await?;
-            let status = response.status();
-            let retry_after = response
-                .headers()
-                .get(reqwest::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| parse_retry_after(v, SystemTime::now()));
-            let body = response.bytes().await?;
-            Ok::<_, reqwest::Error>((status, retry_after, body))
-        };
+        let method = request.method.clone();
         let result = tokio::select! {
-            result = exchange => result,
+            result = self.http.send(request) => result,
             () = self.cancel.cancelled() => return Err(ApiError::Cancelled { operation: op.clone() }),
         };
         let elapsed_ms = started.elapsed().as_millis() as u64;
         match result {
-            Ok((status, retry_after, body)) => {
+            Ok(response) => {
                 tracing::debug!(
-                    method = %method, path = path, status = status.as_u16(),
+                    method = %method, path = path, status = response.status.as_u16(),
                     duration_ms = elapsed_ms, retry = attempt, "HTTP call"
                 );
+                let retry_after = response
+                    .headers
+                    .get(http::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| parse_retry_after(v, SystemTime::now()));
                 Ok(Answer {
-                    status,
-                    body,
+                    status: response.status,
+                    body: response.body,
                     retry_after,
                 })
             }
             Err(e) => {
                 tracing::debug!(
-                    method = %method, path = path, error = %transport_detail(&e),
+                    method = %method, path = path, error = %e,
                     duration_ms = elapsed_ms, retry = attempt, "HTTP call failed"
                 );
-                Err(transport_error(op, &e, self.timeout))
+                Err(transport_error(op, e, self.timeout))
             }
         }
     }
@@ -314,15 +319,19 @@ impl AcronisClient {
     ) -> Result<(Secret, Duration), ApiError> {
         let op = Operation::Token;
         let url = self.base.api("idp/token");
-        let build = || {
-            self.http
-                .post(url.clone())
-                .basic_auth(client_id, Some(client_secret.expose()))
-                .form(&[("grant_type", "client_credentials")])
+        let request = HttpRequest {
+            method: Method::POST,
+            url: &url,
+            authorization: Some(
+                transport::basic(client_id, client_secret.expose())
+                    .map_err(|e| transport_error(&op, e, self.timeout))?,
+            ),
+            body: Some((
+                "application/x-www-form-urlencoded",
+                Bytes::from_static(b"grant_type=client_credentials"),
+            )),
         };
-        let answer = self
-            .send_with_retries(&op, &Method::POST, "idp/token", build)
-            .await?;
+        let answer = self.send_with_retries(&op, &request, "idp/token").await?;
         if !answer.status.is_success() {
             return Err(status_error(&op, &answer));
         }
@@ -371,34 +380,15 @@ fn is_version_conflict(answer: &Answer) -> bool {
     }
 }
 
-fn transport_error(op: &Operation, e: &reqwest::Error, timeout: Duration) -> ApiError {
-    if e.is_timeout() {
-        ApiError::Timeout {
+fn transport_error(op: &Operation, e: HttpError, timeout: Duration) -> ApiError {
+    match e {
+        HttpError::Timeout => ApiError::Timeout {
             operation: op.clone(),
             seconds: timeout.as_secs(),
-        }
-    } else {
-        ApiError::Transport {
+        },
+        HttpError::Transport(detail) => ApiError::Transport {
             operation: op.clone(),
-            detail: transport_detail(e),
-        }
+            detail,
+        },
     }
-}
-
-/// The cause chain of a transport error, without the URL (which reqwest puts in its message).
-fn transport_detail(e: &reqwest::Error) -> String {
-    let mut parts = Vec::new();
-    let mut source = std::error::Error::source(e);
-    while let Some(cause) = source {
-        parts.push(cause.to_string());
-        source = cause.source();
-    }
-    if parts.is_empty() {
-        let message = e.to_string();
-        parts.push(match e.url() {
-            Some(url) => message.replace(url.as_str(), "<url>"),
-            None => message,
-        });
-    }
-    parts.join(": ")
 }

@@ -8,6 +8,7 @@ pub mod error;
 pub mod retry;
 pub mod secret;
 pub mod tls;
+pub mod transport;
 pub mod url;
 pub mod user;
 
@@ -16,5 +17,6 @@ pub use client::{AcronisClient, ClientOptions};
 pub use error::{ApiError, Operation};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use transport::ProxySettings;
 pub use url::{BaseUrl, BaseUrlError};
 pub use user::User;

@@ -15,7 +15,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
-/// The rustls client configuration for the API: TLS 1.2 and 1.3, HTTP/2 or HTTP/1.1 by ALPN.
+/// The rustls client configuration for the API: TLS 1.2 and 1.3 (the connector adds ALPN).
 pub fn client_config(extra_ca_pem: Option<&[u8]>) -> Result<ClientConfig, String> {
     let extra_roots = match extra_ca_pem {
         None => Vec::new(),
@@ -27,13 +27,12 @@ pub fn client_config(extra_ca_pem: Option<&[u8]>) -> Result<ClientConfig, String
         extra_roots,
         webpki: OnceLock::new(),
     };
-    let mut config = ClientConfig::builder_with_provider(provider)
+    let config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(config)
 }
 

@@ -1,7 +1,7 @@
 //! The data-center URL users give (`https://eu2-cloud.acronis.com`, with or without `/api/2`
 //! and a trailing slash), checked and normalised to the API root.
 
-use reqwest::Url;
+use url::Url;
 
 /// A checked data-center URL; `api(path)` builds endpoint URLs under `/api/2`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,12 +88,16 @@ impl BaseUrl {
 }
 
 fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
+    url.host_str().is_some_and(is_loopback_host)
+}
+
+/// `localhost` or a loopback address (IPv6 in brackets or bare), as a URL or URI names it.
+pub(crate) fn is_loopback_host(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]

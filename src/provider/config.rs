@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::acronis::{BaseUrl, ClientOptions, Credentials, RetryPolicy, Secret};
+use crate::acronis::{BaseUrl, ClientOptions, Credentials, ProxySettings, RetryPolicy, Secret};
 use crate::tfplugin::schema::{Attribute, Mode, SchemaDef, Type};
 use crate::tfplugin::{Diagnostic, Diagnostics, Value};
 
@@ -254,6 +254,7 @@ pub fn resolve(
             request_timeout: Duration::from_secs(timeout as u64),
             extra_ca_pem,
             user_agent: format!("terraform-provider-acronis/{}", env!("CARGO_PKG_VERSION")),
+            proxy: ProxySettings::from_env(env),
         }),
         _ => Err(diags),
     }
