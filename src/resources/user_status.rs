@@ -163,21 +163,57 @@ pub fn upgrade(version: i64, raw: &RawState) -> Result<Value, Diagnostics> {
         )
         .into());
     }
+    // Nearly always the state is in the shape this provider writes: read it straight into
+    // that shape (this runs for every resource on every refresh), else through a generic tree.
+    if let Ok(stored) = serde_json::from_slice::<StoredState>(&raw.json) {
+        return Ok(stored.into_value());
+    }
     let old = Value::from_json(&raw.json).map_err(|e| {
         Diagnostics::from(Diagnostic::error(
             "Unreadable state",
             format!("The stored state is not valid JSON: {e}."),
         ))
     })?;
-    let on_destroy = stored_on_destroy(&old);
-    // Keep exactly the current attributes: anything else would fail Terraform's decoding.
-    Ok(Value::object([
+    Ok(current_shape(&old))
+}
+
+/// State as this provider stores it (version 0 lacks `on_destroy`).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredState {
+    id: Option<String>,
+    user_id: Option<String>,
+    enabled: Option<bool>,
+    version: Option<i64>,
+    on_destroy: Option<String>,
+}
+
+impl StoredState {
+    fn into_value(self) -> Value {
+        Value::object([
+            ("id", Value::opt_string(self.id)),
+            ("user_id", Value::opt_string(self.user_id)),
+            ("enabled", self.enabled.map_or(Value::Null, Value::from)),
+            ("version", self.version.map_or(Value::Null, Value::from)),
+            (
+                "on_destroy",
+                self.on_destroy
+                    .map_or_else(|| Value::from(OnDestroy::DEFAULT), Value::String),
+            ),
+        ])
+    }
+}
+
+/// Exactly the current attributes of any older or odd state: anything else would fail
+/// Terraform's decoding.
+fn current_shape(old: &Value) -> Value {
+    Value::object([
         ("id", old.get("id").clone()),
         ("user_id", old.get("user_id").clone()),
         ("enabled", old.get("enabled").clone()),
         ("version", old.get("version").clone()),
-        ("on_destroy", on_destroy),
-    ]))
+        ("on_destroy", stored_on_destroy(old)),
+    ])
 }
 
 /// The `on_destroy` of stored state; state written before it existed (or by an import) means

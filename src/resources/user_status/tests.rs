@@ -135,3 +135,24 @@ fn upgrades_version_0_state_and_refuses_newer_versions() {
     };
     assert!(upgrade(1, &garbage).is_err());
 }
+
+#[test]
+fn the_typed_and_the_generic_reading_of_stored_state_agree() {
+    for json in [
+        format!(r#"{{"id":"{ID}","user_id":"{ID}","enabled":false,"version":4}}"#),
+        format!(
+            r#"{{"id":"{ID}","user_id":"{ID}","enabled":true,"version":5,"on_destroy":"disable"}}"#
+        ),
+        format!(
+            r#"{{"id":null,"user_id":"{ID}","enabled":null,"version":null,"on_destroy":null}}"#
+        ),
+        "{}".to_owned(),
+    ] {
+        let typed: StoredState = serde_json::from_slice(json.as_bytes()).expect(&json);
+        let generic = Value::from_json(json.as_bytes()).expect(&json);
+        assert_eq!(typed.into_value(), current_shape(&generic), "{json}");
+    }
+    // Anything else is left to the generic reading.
+    assert!(serde_json::from_slice::<StoredState>(br#"{"stray":1}"#).is_err());
+    assert!(serde_json::from_slice::<StoredState>(br#"{"version":1.5}"#).is_err());
+}
