@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 VERSION ?=
 
-.PHONY: all build terraform test lint unit demo bench docs release clean
+.PHONY: all build terraform test lint unit demo bench bench-instructions docs release clean
 
 all: build
 
@@ -28,6 +28,10 @@ demo: terraform
 
 bench: terraform
 	bash scripts/bench.sh
+
+# Instructions per provider process in a `terraform plan` over N resources (callgrind).
+bench-instructions: terraform
+	bash scripts/bench.sh --instructions $(or $(N),100)
 
 # Regenerates docs/ from the provider's schema and examples/.
 docs:

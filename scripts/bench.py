@@ -49,7 +49,8 @@ import uuid
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
 RELEASE = os.path.join(TARGET, "release")
-PROVIDER = os.path.join(RELEASE, "terraform-provider-acronis")
+# BENCH_PROVIDER: another build of the provider to measure (e.g. an older commit's), for comparisons.
+PROVIDER = os.environ.get("BENCH_PROVIDER") or os.path.join(RELEASE, "terraform-provider-acronis")
 SIM = os.path.join(RELEASE, "acronis-sim")
 OUT_DIR = os.path.join(TARGET, "bench")
 MAGIC_KEY = "TF_PLUGIN_MAGIC_COOKIE"
@@ -771,7 +772,66 @@ def git_state():
     return {"head": head, "sources_modified": bool(dirty) if dirty is not None else None}
 
 
+CALLGRIND_WRAPPER = """#!/bin/sh
+# Runs the provider under callgrind when BENCH_CALLGRIND_OUT is set, else as it is.
+if [ -n "$BENCH_CALLGRIND_OUT" ]; then
+  exec valgrind -q --tool=callgrind --callgrind-out-file="$BENCH_CALLGRIND_OUT/callgrind.%p.out" \\
+    "$BENCH_REAL_PROVIDER" "$@"
+fi
+exec "$BENCH_REAL_PROVIDER" "$@"
+"""
+
+
+def count_instructions(terraform, n):
+    """`terraform plan` (no changes) over N resources with every provider process under
+    callgrind: the instructions each process executed. Unlike CPU time, this count hardly moves
+    with the load on the machine, so it shows small changes; it leaves out the kernel and the
+    cost of cache misses, which CPU time includes."""
+    if not shutil.which("valgrind"):
+        sys.exit("--instructions needs valgrind (Debian: apt-get install valgrind)")
+    work = tempfile.mkdtemp(prefix="instructions-", dir=OUT_DIR)
+    try:
+        wrapper_dir = os.path.join(work, "plugins")
+        os.makedirs(wrapper_dir)
+        wrapper = os.path.join(wrapper_dir, "terraform-provider-acronis")
+        with open(wrapper, "w") as f:
+            f.write(CALLGRIND_WRAPPER)
+        os.chmod(wrapper, 0o755)
+        ids = user_ids(f"instructions{n}", n)
+        sim = Simulator(work, ids)
+        try:
+            bench = Bench(work, terraform, wrapper_dir, sim)
+            bench.env.pop("BENCH_PROVIDER_LOG")
+            ws = Workspace(bench, "acronis", n, ids)  # set up without callgrind
+            out = os.path.join(work, "callgrind")
+            os.makedirs(out)
+            bench.env["BENCH_CALLGRIND_OUT"] = out
+            ws.run("plan")
+        finally:
+            sim.stop()
+        counts = []
+        for name in os.listdir(out):
+            with open(os.path.join(out, name)) as f:
+                totals = [line for line in f if line.startswith("totals:")]
+            counts.append((os.path.getmtime(os.path.join(out, name)), int(totals[0].split()[1])))
+        counts.sort()
+        print(f"terraform plan over N = {n}, {PROVIDER}: instructions per provider process")
+        for i, (_, count) in enumerate(counts, 1):
+            print(f"  process {i}: {count:>13,}")
+        print(f"  total:     {sum(c for _, c in counts):>13,}")
+    finally:
+        if not os.environ.get("BENCH_KEEP"):
+            shutil.rmtree(work, ignore_errors=True)
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--instructions":
+        terraform = os.environ.get("TERRAFORM") or subprocess.run(
+            ["bash", os.path.join(ROOT, "scripts", "terraform.sh")], check=True, capture_output=True,
+            text=True).stdout.strip()
+        os.makedirs(OUT_DIR, exist_ok=True)
+        count_instructions(terraform, int(sys.argv[2]))
+        return
     if len(sys.argv) == 3 and sys.argv[1] == "--report":
         # Re-renders a saved run (e.g. after changing the report) without measuring again.
         with open(sys.argv[2]) as f:
