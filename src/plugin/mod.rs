@@ -50,6 +50,4 @@ pub enum PluginError {
     Socket(#[source] std::io::Error),
     #[error("could not write the handshake line: {0}")]
     Stdout(#[source] std::io::Error),
-    #[error("the gRPC server failed: {0}")]
-    Server(String),
 }

@@ -67,7 +67,8 @@ pub async fn serve(
     print_handshake(&line)?;
 
     // `_socket_dir` lives until here: the socket and its directory go when serving ends.
-    run(app, incoming, shutdown, false).await
+    run(app, incoming, shutdown, false).await;
+    Ok(())
 }
 
 /// Serves without the cookie, in plaintext, and prints how to point Terraform at this process
@@ -98,7 +99,8 @@ pub async fn serve_debug(
          you run it:\n\n\tTF_REATTACH_PROVIDERS='{reattach}'\n\nPress Ctrl-C to stop the provider.\n"
     );
     print_handshake(&message)?;
-    run(app, incoming, shutdown, true).await
+    run(app, incoming, shutdown, true).await;
+    Ok(())
 }
 
 fn print_handshake(line: &str) -> Result<(), PluginError> {
@@ -114,7 +116,7 @@ async fn run(
     mut incoming: mpsc::Receiver<PluginStream>,
     shutdown: CancellationToken,
     debug: bool,
-) -> Result<(), PluginError> {
+) {
     let controller = Controller {
         shutdown: shutdown.clone(),
         ignore_shutdown: debug,
@@ -147,7 +149,6 @@ async fn run(
     {
         tracing::debug!("connections still open after shutdown; closing them");
     }
-    Ok(())
 }
 
 /// Accepts connections and completes TLS handshakes off the accept path, handing finished
