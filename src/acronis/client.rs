@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use http::{Method, StatusCode};
+use http::{Method, StatusCode, Uri};
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
@@ -16,7 +16,7 @@ use super::secret::Secret;
 use super::tls;
 use super::transport::{self, HttpClient, HttpError, HttpRequest, HttpSettings, ProxySettings};
 use super::url::BaseUrl;
-use super::user::{User, UserPage};
+use super::user::{User, UserPage, UserStatus};
 
 /// How often an update is retried when the account changed under it (409).
 const MAX_CONFLICT_ATTEMPTS: u32 = 5;
@@ -92,6 +92,16 @@ impl AcronisClient {
 
     /// `GET /users/{id}`.
     pub async fn get_user(&self, id: &str) -> Result<User, ApiError> {
+        self.read_user(id).await
+    }
+
+    /// `GET /users/{id}`, keeping only whether the account is enabled and its version: what
+    /// a refresh needs, without building the rest of the object.
+    pub async fn get_user_status(&self, id: &str) -> Result<UserStatus, ApiError> {
+        self.read_user(id).await
+    }
+
+    async fn read_user<U: serde::de::DeserializeOwned>(&self, id: &str) -> Result<U, ApiError> {
         let op = Operation::ReadUser(id.to_owned());
         let answer = self
             .call(&op, Method::GET, &format!("users/{id}"), None::<&()>)
@@ -127,12 +137,12 @@ impl AcronisClient {
         id: &str,
         enabled: bool,
         version: Option<i64>,
-    ) -> Result<User, ApiError> {
+    ) -> Result<UserStatus, ApiError> {
         let op = Operation::UpdateUser(id.to_owned());
         let mut version = match version {
             Some(v) => v,
             None => {
-                let user = self.get_user(id).await?;
+                let user = self.get_user_status(id).await?;
                 if user.enabled == enabled {
                     return Ok(user);
                 }
@@ -151,7 +161,7 @@ impl AcronisClient {
                 return Err(status_error(&op, &answer));
             }
             tracing::debug!(user_id = id, "version conflict; re-reading the account");
-            let current = self.get_user(id).await?;
+            let current = self.get_user_status(id).await?;
             if current.enabled == enabled {
                 return Ok(current);
             }
@@ -187,7 +197,7 @@ impl AcronisClient {
         path: &str,
         body: Option<&B>,
     ) -> Result<Answer, ApiError> {
-        let url = self.base.api(path);
+        let uri = self.uri(op, path)?;
         let body = match body {
             Some(body) => Some((
                 "application/json",
@@ -203,7 +213,7 @@ impl AcronisClient {
             let token = self.token().await?;
             let request = HttpRequest {
                 method: method.clone(),
-                url: &url,
+                uri: &uri,
                 authorization: Some(
                     transport::bearer(token.expose())
                         .map_err(|e| transport_error(op, e, self.timeout))?,
@@ -289,6 +299,15 @@ impl AcronisClient {
         }
     }
 
+    /// The URI of an API path; a path that makes no valid URI is the caller's bug, reported as
+    /// a failed request.
+    fn uri(&self, op: &Operation, path: &str) -> Result<Uri, ApiError> {
+        self.base.api(path).map_err(|e| ApiError::Transport {
+            operation: op.clone(),
+            detail: format!("could not build the request URI: {e}"),
+        })
+    }
+
     async fn sleep(&self, op: &Operation, delay: Duration) -> Result<(), ApiError> {
         tokio::select! {
             () = tokio::time::sleep(delay) => Ok(()),
@@ -318,10 +337,10 @@ impl AcronisClient {
         client_secret: &Secret,
     ) -> Result<(Secret, Duration), ApiError> {
         let op = Operation::Token;
-        let url = self.base.api("idp/token");
+        let uri = self.uri(&op, "idp/token")?;
         let request = HttpRequest {
             method: Method::POST,
-            url: &url,
+            uri: &uri,
             authorization: Some(
                 transport::basic(client_id, client_secret.expose())
                     .map_err(|e| transport_error(&op, e, self.timeout))?,

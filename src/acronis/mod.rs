@@ -19,4 +19,4 @@ pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use transport::ProxySettings;
 pub use url::{BaseUrl, BaseUrlError};
-pub use user::User;
+pub use user::{User, UserStatus};

@@ -28,7 +28,6 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::proxy::matcher::Matcher;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use tokio::net::TcpStream;
-use url::Url;
 
 use super::url::is_loopback_host;
 
@@ -94,11 +93,11 @@ pub struct HttpSettings {
     pub proxy: ProxySettings,
 }
 
-/// One request: the URL, an optional `Authorization` and an optional body with its type.
+/// One request: the URI, an optional `Authorization` and an optional body with its type.
 #[derive(Clone)]
 pub struct HttpRequest<'a> {
     pub method: Method,
-    pub url: &'a Url,
+    pub uri: &'a Uri,
     pub authorization: Option<HeaderValue>,
     pub body: Option<(&'static str, Bytes)>,
 }
@@ -157,14 +156,9 @@ impl HttpClient {
 
     /// Sends `request` and reads the whole answer, within the timeout.
     pub async fn send(&self, request: HttpRequest<'_>) -> Result<HttpResponse, HttpError> {
-        let uri: Uri = request
-            .url
-            .as_str()
-            .parse()
-            .map_err(|e: http::uri::InvalidUri| HttpError::Transport(e.to_string()))?;
         let mut builder = http::Request::builder()
             .method(request.method)
-            .uri(uri)
+            .uri(request.uri.clone())
             .header(USER_AGENT, self.user_agent.clone())
             .header(ACCEPT, HeaderValue::from_static("application/json"));
         if let Some(authorization) = request.authorization {

@@ -1,7 +1,24 @@
 //! The data-center URL users give (`https://eu2-cloud.acronis.com`, with or without `/api/2`
 //! and a trailing slash), checked and normalised to the API root.
 
+use http::Uri;
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use url::Url;
+
+/// What a path segment must escape: the URL standard's path-segment set, as the `url` crate
+/// uses it.
+const PATH_SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b'%');
 
 /// A checked data-center URL; `api(path)` builds endpoint URLs under `/api/2`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,21 +82,30 @@ impl BaseUrl {
         Ok(BaseUrl { api_root })
     }
 
-    /// The URL of `path` (relative, e.g. `users/<id>` or `users?uuids=<a>,<b>`) under the API
-    /// root. Built by appending to the parsed root: parsing the whole URL again for every call
-    /// was a measurable share of a large refresh (docs/PERFORMANCE.md).
-    pub fn api(&self, path: &str) -> Url {
+    /// The URI of `path` (relative, e.g. `users/<id>` or `users?uuids=<a>,<b>`) under the API
+    /// root, each path segment percent-encoded. Built as text on the checked root and parsed
+    /// once, straight into the form the HTTP client sends: going through a `Url` first cost a
+    /// measurable share of a large refresh (docs/PERFORMANCE.md).
+    pub fn api(&self, path: &str) -> Result<Uri, http::uri::InvalidUri> {
         let (path, query) = match path.split_once('?') {
             Some((path, query)) => (path, Some(query)),
             None => (path, None),
         };
-        let mut url = self.api_root.clone();
-        // The root is an http(s) URL, which always has path segments.
-        if let Ok(mut segments) = url.path_segments_mut() {
-            segments.pop_if_empty().extend(path.split('/'));
+        let root = self.api_root.as_str();
+        let mut uri =
+            String::with_capacity(root.len() + path.len() + query.map_or(0, str::len) + 8);
+        uri.push_str(root);
+        for (i, segment) in path.split('/').enumerate() {
+            if i > 0 {
+                uri.push('/');
+            }
+            uri.extend(utf8_percent_encode(segment, PATH_SEGMENT));
         }
-        url.set_query(query);
-        url
+        if let Some(query) = query {
+            uri.push('?');
+            uri.push_str(query);
+        }
+        Uri::try_from(uri)
     }
 
     pub fn as_str(&self) -> &str {
@@ -115,7 +141,7 @@ mod tests {
         ] {
             let base = BaseUrl::parse(raw).expect(raw);
             assert_eq!(
-                base.api("users/abc").as_str(),
+                base.api("users/abc").expect("uri").to_string(),
                 "https://eu2-cloud.acronis.com/api/2/users/abc",
                 "{raw}"
             );
@@ -126,15 +152,15 @@ mod tests {
     fn endpoint_urls_keep_their_query_and_encode_their_segments() {
         let base = BaseUrl::parse("http://127.0.0.1:8080").expect("base");
         assert_eq!(
-            base.api("users?uuids=a,b").as_str(),
+            base.api("users?uuids=a,b").expect("uri").to_string(),
             "http://127.0.0.1:8080/api/2/users?uuids=a,b"
         );
         assert_eq!(
-            base.api("idp/token").as_str(),
+            base.api("idp/token").expect("uri").to_string(),
             "http://127.0.0.1:8080/api/2/idp/token"
         );
         assert_eq!(
-            base.api("users/a b#c").as_str(),
+            base.api("users/a b#c").expect("uri").to_string(),
             "http://127.0.0.1:8080/api/2/users/a%20b%23c"
         );
     }

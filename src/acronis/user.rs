@@ -34,6 +34,15 @@ pub struct Contact {
     pub lastname: Option<String>,
 }
 
+/// The part of the user object that says whether the account is enabled, and its revision.
+/// Reading only this skips building the rest of the object (the user object has dozens of
+/// fields) on every refresh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct UserStatus {
+    pub version: i64,
+    pub enabled: bool,
+}
+
 /// The answer of the batch read `GET /users?uuids=...`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct UserPage {
@@ -68,6 +77,22 @@ mod tests {
         assert!(!user.enabled);
         assert_eq!(user.contact.email.as_deref(), Some("j@x"));
         assert_eq!(user.contact.lastname, None);
+    }
+
+    #[test]
+    fn the_status_is_read_from_the_same_object() {
+        let json = r#"{"id":"1c234e69-5469-424a-a6d1-ff5658b387a6","version":7,"enabled":true,
+            "login":"john","contact":{"email":"j@x"},"access_policies":[{"id":"p"}]}"#;
+        let status: UserStatus = serde_json::from_str(json).expect("status");
+        assert_eq!(
+            status,
+            UserStatus {
+                version: 7,
+                enabled: true
+            }
+        );
+        let missing_version = r#"{"id":"x","enabled":true}"#;
+        assert!(serde_json::from_str::<UserStatus>(missing_version).is_err());
     }
 
     #[test]

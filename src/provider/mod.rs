@@ -14,6 +14,7 @@ use crate::acronis::AcronisClient;
 use crate::data_sources::user as user_data;
 use crate::resources::user_status;
 use crate::tfplugin::diagnostics::attribute_path;
+use crate::tfplugin::grpc::ProviderService;
 use crate::tfplugin::proto::{self, provider_server::Provider};
 use crate::tfplugin::{Diagnostic, Diagnostics, Value};
 
@@ -49,11 +50,9 @@ impl AcronisProvider {
         }
     }
 
-    /// The gRPC service, accepting messages as large as Terraform sends.
-    pub fn into_service(self) -> proto::provider_server::ProviderServer<AcronisProvider> {
-        proto::provider_server::ProviderServer::new(self)
-            .max_decoding_message_size(usize::MAX)
-            .max_encoding_message_size(usize::MAX)
+    /// The gRPC service; it accepts messages as large as Terraform sends.
+    pub fn into_service(self) -> ProviderService<AcronisProvider> {
+        ProviderService::new(self)
     }
 
     fn client(&self) -> Result<Arc<AcronisClient>, Diagnostics> {

@@ -5,7 +5,7 @@
 //! (create, update, delete) and import, each a function over Terraform values.
 
 use crate::acronis::user::is_valid_user_id;
-use crate::acronis::{AcronisClient, ApiError, User};
+use crate::acronis::{AcronisClient, ApiError, UserStatus};
 use crate::provider::errors::api_error;
 use crate::tfplugin::proto::{resource_identity_schema, RawState, ResourceIdentitySchema};
 use crate::tfplugin::schema::{Attribute, Mode, SchemaDef, Type};
@@ -226,7 +226,7 @@ fn stored_on_destroy(state: &Value) -> Value {
 }
 
 /// The state Terraform stores for an account.
-fn state_of(user_id: &str, user: &User, on_destroy: Value) -> Value {
+fn state_of(user_id: &str, user: &UserStatus, on_destroy: Value) -> Value {
     Value::object([
         ("id", Value::from(user_id)),
         ("user_id", Value::from(user_id)),
@@ -242,7 +242,7 @@ pub async fn read(client: &AcronisClient, state: &Value) -> Result<Option<Value>
         return Err(Diagnostic::error("Invalid state", "The stored state has no user_id.").into());
     };
     tracing::debug!(user_id, "refreshing the account");
-    match client.get_user(user_id).await {
+    match client.get_user_status(user_id).await {
         Ok(user) => Ok(Some(state_of(user_id, &user, stored_on_destroy(state)))),
         Err(e) if e.is_not_found() => {
             tracing::info!(
@@ -362,9 +362,13 @@ pub async fn apply(client: &AcronisClient, prior: &Value, planned: &Value) -> (V
     }
 }
 
-async fn create(client: &AcronisClient, user_id: &str, enabled: bool) -> Result<User, Diagnostic> {
+async fn create(
+    client: &AcronisClient,
+    user_id: &str,
+    enabled: bool,
+) -> Result<UserStatus, Diagnostic> {
     let user = client
-        .get_user(user_id)
+        .get_user_status(user_id)
         .await
         .map_err(|e| update_error(user_id, &e))?;
     if user.enabled == enabled {
@@ -418,7 +422,7 @@ pub async fn import(client: &AcronisClient, user_id: &str) -> Result<Value, Diag
         .into());
     }
     tracing::debug!(user_id, "importing the account");
-    match client.get_user(user_id).await {
+    match client.get_user_status(user_id).await {
         Ok(user) => Ok(state_of(user_id, &user, Value::from(OnDestroy::DEFAULT))),
         Err(e) if e.is_not_found() => Err(Diagnostic::error(
             "Cannot import a user that does not exist",

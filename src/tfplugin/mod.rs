@@ -4,6 +4,7 @@
 //! Nothing here knows about Acronis; a provider is built on top of these pieces.
 
 pub mod diagnostics;
+pub mod grpc;
 pub mod schema;
 pub mod value;
 
