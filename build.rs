@@ -12,6 +12,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let descriptors = protox::compile(files, ["proto"])?;
     tonic_prost_build::configure()
+        // Bytes fields (DynamicValue, raw state, private data) as `Bytes` slices of the
+        // request buffer rather than a copy each.
+        .bytes(".")
         .build_client(true)
         .build_server(true)
         .compile_fds(descriptors)?;

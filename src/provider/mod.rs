@@ -451,7 +451,7 @@ impl Provider for AcronisProvider {
                     type_name: user_status::TYPE_NAME.into(),
                     identity: identity_data(user_status::identity(&state)),
                     state: Some(state.to_dynamic()),
-                    private: Vec::new(),
+                    private: bytes::Bytes::new(),
                 }],
                 diagnostics: Vec::new(),
                 deferred: None,

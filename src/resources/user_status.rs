@@ -82,7 +82,7 @@ pub fn identity_schema() -> ResourceIdentitySchema {
         version: 0,
         identity_attributes: vec![resource_identity_schema::IdentityAttribute {
             name: "user_id".into(),
-            r#type: Type::String.json(),
+            r#type: Type::String.json().into(),
             required_for_import: true,
             optional_for_import: false,
             description: "The id of the user account (a lowercase UUID).".into(),

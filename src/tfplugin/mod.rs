@@ -15,7 +15,7 @@ pub mod proto {
 }
 
 pub use diagnostics::{Diagnostic, Diagnostics};
-pub use value::{DecodeError, Value};
+pub use value::{Attrs, DecodeError, Value};
 
 /// The major version of the plugin protocol this crate speaks.
 pub const PROTOCOL_VERSION: u32 = 6;

@@ -72,7 +72,7 @@ impl Attribute {
     pub fn to_proto(&self) -> schema::Attribute {
         schema::Attribute {
             name: self.name.to_owned(),
-            r#type: self.ty.json(),
+            r#type: self.ty.json().into(),
             description: self.description.to_owned(),
             description_kind: StringKind::Markdown as i32,
             required: self.mode == Mode::Required,
@@ -158,9 +158,9 @@ mod tests {
             &block.attributes[2],
         );
         assert!(a.required && !a.optional && !a.computed);
-        assert_eq!(a.r#type, b"\"string\"");
+        assert_eq!(&a.r#type[..], b"\"string\"");
         assert!(!b.required && !b.optional && b.computed);
-        assert_eq!(b.r#type, b"\"number\"");
+        assert_eq!(&b.r#type[..], b"\"number\"");
         assert!(c.optional && c.computed && c.sensitive);
     }
 

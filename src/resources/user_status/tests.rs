@@ -115,13 +115,14 @@ fn validation_names_the_attribute_and_the_expected_form() {
 fn upgrades_version_0_state_and_refuses_newer_versions() {
     let v0 = RawState {
         json: format!(r#"{{"id":"{ID}","user_id":"{ID}","enabled":false,"version":4}}"#)
-            .into_bytes(),
+            .into_bytes()
+            .into(),
         flatmap: Default::default(),
     };
     let upgraded = upgrade(0, &v0).expect("v0 upgrades");
     assert_eq!(upgraded, state(false, 4));
     let v1 = RawState {
-        json: format!(r#"{{"id":"{ID}","user_id":"{ID}","enabled":true,"version":5,"on_destroy":"disable","stray":1}}"#).into_bytes(),
+        json: format!(r#"{{"id":"{ID}","user_id":"{ID}","enabled":true,"version":5,"on_destroy":"disable","stray":1}}"#).into_bytes().into(),
         flatmap: Default::default(),
     };
     let upgraded = upgrade(1, &v1).expect("v1 reads");
@@ -130,7 +131,7 @@ fn upgrades_version_0_state_and_refuses_newer_versions() {
     assert!(upgrade(2, &v1).is_err());
     assert!(upgrade(0, &RawState::default()).is_err());
     let garbage = RawState {
-        json: b"{".to_vec(),
+        json: b"{".to_vec().into(),
         flatmap: Default::default(),
     };
     assert!(upgrade(1, &garbage).is_err());

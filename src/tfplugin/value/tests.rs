@@ -102,8 +102,8 @@ fn decodes_json_state() {
 #[test]
 fn dynamic_value_prefers_msgpack_and_treats_empty_as_null() {
     let dv = DynamicValue {
-        msgpack: vec![0xc3],
-        json: b"false".to_vec(),
+        msgpack: vec![0xc3].into(),
+        json: b"false".to_vec().into(),
     };
     assert_eq!(Value::from_dynamic(&dv), Ok(Value::Bool(true)));
     assert_eq!(
@@ -111,8 +111,8 @@ fn dynamic_value_prefers_msgpack_and_treats_empty_as_null() {
         Ok(Value::Null)
     );
     let json_only = DynamicValue {
-        msgpack: vec![],
-        json: b"{\"a\":1}".to_vec(),
+        msgpack: Default::default(),
+        json: b"{\"a\":1}".to_vec().into(),
     };
     assert_eq!(
         Value::from_dynamic(&json_only),
@@ -187,7 +187,8 @@ mod fuzz {
         leaf.prop_recursive(4, 48, 6, |inner| {
             prop_oneof![
                 proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::List),
-                proptest::collection::btree_map("[a-z_]{1,8}", inner, 0..6).prop_map(Value::Object),
+                proptest::collection::btree_map("[a-z_]{1,8}", inner, 0..6)
+                    .prop_map(|attrs| Value::Object(attrs.into_iter().collect())),
             ]
         })
     }
@@ -214,4 +215,39 @@ mod fuzz {
             prop_assert_eq!(Value::from_msgpack(&v.to_msgpack()), Ok(v));
         }
     }
+}
+
+#[test]
+fn attrs_stay_sorted_and_unique_whatever_the_insertion_order() {
+    let mut attrs = Attrs::default();
+    assert_eq!(attrs.insert("b".into(), Value::from(2)), None);
+    assert_eq!(attrs.insert("a".into(), Value::from(1)), None);
+    assert_eq!(attrs.insert("c".into(), Value::from(3)), None);
+    assert_eq!(
+        attrs.insert("b".into(), Value::from(20)),
+        Some(Value::from(2))
+    );
+    let names: Vec<&str> = attrs.iter().map(|(k, _)| k).collect();
+    assert_eq!(names, ["a", "b", "c"]);
+    assert_eq!(attrs.get("b"), Some(&Value::from(20)));
+    assert_eq!(attrs.get("d"), None);
+    assert_eq!(attrs.len(), 3);
+}
+
+#[test]
+fn attrs_built_from_pairs_keep_the_last_value_of_a_name() {
+    let attrs: Attrs = [
+        ("x", Value::from(1)),
+        ("a", Value::Null),
+        ("x", Value::from(2)),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(attrs.len(), 2);
+    assert_eq!(attrs.get("x"), Some(&Value::from(2)));
+    // Equal maps compare equal however they were built.
+    let other: Attrs = [("a", Value::Null), ("x", Value::from(2))]
+        .into_iter()
+        .collect();
+    assert_eq!(attrs, other);
 }
