@@ -2,13 +2,15 @@
 //! print a placeholder, so a secret cannot leak through a log line or an error message.
 
 use std::fmt;
+use std::sync::Arc;
 
+/// Shared, not copied: every API call takes the current token.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+pub struct Secret(Arc<str>);
 
 impl Secret {
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+        Secret(Arc::from(value.into()))
     }
 
     /// The secret itself, for the one place that sends it.

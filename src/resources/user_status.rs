@@ -354,7 +354,7 @@ pub async fn apply(client: &AcronisClient, prior: &Value, planned: &Value) -> (V
         Ok(user) => {
             let mut state = planned.clone();
             if let Value::Object(attrs) = &mut state {
-                attrs.insert("version".into(), Value::from(user.version));
+                attrs.insert("version", Value::from(user.version));
             }
             (state, Diagnostics::new())
         }

@@ -16,7 +16,7 @@ use std::task::{Context, Poll};
 
 use bytes::{BufMut as _, Bytes, BytesMut};
 use http::header::CONTENT_TYPE;
-use http::{HeaderMap, HeaderValue, Request, Response};
+use http::{HeaderMap, HeaderName, HeaderValue, Request, Response};
 use http_body_util::BodyExt as _;
 use hyper::body::{Body as HttpBody, Frame, Incoming, SizeHint};
 use tonic::body::Body;
@@ -30,6 +30,8 @@ pub type CallFuture = Pin<Box<dyn Future<Output = Result<Response<Body>, Infalli
 
 /// The gRPC header before each message: a compression flag and a big-endian length.
 const MESSAGE_HEADER_LEN: usize = 5;
+
+const GRPC_STATUS: HeaderName = HeaderName::from_static("grpc-status");
 
 /// The `tfplugin6.Provider` service over a provider's handlers.
 pub struct ProviderService<P> {
@@ -184,7 +186,7 @@ fn answer_with(message: &impl prost::Message) -> Response<Body> {
         return Status::internal("the answer could not be encoded").into_http();
     }
     let mut trailers = HeaderMap::with_capacity(1);
-    trailers.insert("grpc-status", HeaderValue::from_static("0"));
+    trailers.insert(GRPC_STATUS, HeaderValue::from_static("0"));
     let mut response = Response::new(Body::new(UnaryBody {
         data: Some(data.freeze()),
         trailers: Some(trailers),

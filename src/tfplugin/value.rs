@@ -6,6 +6,8 @@
 //! refinements. Raw state (in `UpgradeResourceState`) arrives as JSON. Values are always sent
 //! back as msgpack.
 
+use std::borrow::Cow;
+
 use super::proto::DynamicValue;
 
 /// A Terraform value, decoded without its type (the schema gives meaning to it).
@@ -22,12 +24,16 @@ pub enum Value {
     Object(Attrs),
 }
 
+/// An attribute name: borrowed when a provider builds an object from names it knows, owned
+/// when decoded, so building state and plans allocates no names.
+pub type Name = Cow<'static, str>;
+
 /// The attributes of an object, sorted by name, each name once.
 ///
 /// A sorted vector rather than a tree map: objects here have a handful of attributes, and
 /// one allocation and a binary search beat a tree's node on every decode (docs/PERFORMANCE.md).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Attrs(Vec<(String, Value)>);
+pub struct Attrs(Vec<(Name, Value)>);
 
 impl Attrs {
     pub fn with_capacity(n: usize) -> Attrs {
@@ -39,7 +45,8 @@ impl Attrs {
     }
 
     /// Sets `name` to `value`; returns the value it replaces.
-    pub fn insert(&mut self, name: String, value: Value) -> Option<Value> {
+    pub fn insert(&mut self, name: impl Into<Name>, value: Value) -> Option<Value> {
+        let name = name.into();
         // Terraform sends attributes sorted, so the common case appends.
         if self.0.last().is_none_or(|(last, _)| *last < name) {
             self.0.push((name, value));
@@ -64,7 +71,7 @@ impl Attrs {
 
     /// The attributes in name order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v))
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
     }
 
     pub fn values(&self) -> impl Iterator<Item = &Value> {
@@ -72,17 +79,17 @@ impl Attrs {
     }
 
     fn position(&self, name: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| k.as_str().cmp(name))
+        self.0.binary_search_by(|(k, _)| k.as_ref().cmp(name))
     }
 }
 
 /// Later pairs win over earlier ones with the same name, as in a map.
-impl<K: Into<String>> FromIterator<(K, Value)> for Attrs {
+impl<K: Into<Name>> FromIterator<(K, Value)> for Attrs {
     fn from_iter<I: IntoIterator<Item = (K, Value)>>(pairs: I) -> Attrs {
         let pairs = pairs.into_iter();
         let mut attrs = Attrs::with_capacity(pairs.size_hint().0);
         for (k, v) in pairs {
-            attrs.insert(k.into(), v);
+            attrs.insert(k, v);
         }
         attrs
     }
@@ -149,7 +156,8 @@ impl Value {
 
     /// Encodes as msgpack, the form Terraform expects in every response.
     pub fn to_msgpack(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(64);
+        // Room for a typical resource's state without growing.
+        let mut out = Vec::with_capacity(256);
         write_msgpack(self, &mut out);
         out
     }
@@ -219,7 +227,7 @@ impl Value {
     pub fn object<I, K>(attrs: I) -> Value
     where
         I: IntoIterator<Item = (K, Value)>,
-        K: Into<String>,
+        K: Into<Name>,
     {
         Value::Object(attrs.into_iter().collect())
     }

@@ -3,7 +3,7 @@
 use super::*;
 
 fn config(pairs: &[(&str, Value)]) -> Value {
-    Value::object(pairs.iter().map(|(k, v)| (*k, v.clone())))
+    Value::object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())))
 }
 
 fn no_env(_: &str) -> Option<String> {

@@ -3,7 +3,7 @@
 use super::*;
 
 fn obj(pairs: &[(&str, Value)]) -> Value {
-    Value::object(pairs.iter().map(|(k, v)| (*k, v.clone())))
+    Value::object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())))
 }
 
 #[test]
@@ -220,13 +220,10 @@ mod fuzz {
 #[test]
 fn attrs_stay_sorted_and_unique_whatever_the_insertion_order() {
     let mut attrs = Attrs::default();
-    assert_eq!(attrs.insert("b".into(), Value::from(2)), None);
-    assert_eq!(attrs.insert("a".into(), Value::from(1)), None);
-    assert_eq!(attrs.insert("c".into(), Value::from(3)), None);
-    assert_eq!(
-        attrs.insert("b".into(), Value::from(20)),
-        Some(Value::from(2))
-    );
+    assert_eq!(attrs.insert("b", Value::from(2)), None);
+    assert_eq!(attrs.insert("a".to_owned(), Value::from(1)), None);
+    assert_eq!(attrs.insert("c", Value::from(3)), None);
+    assert_eq!(attrs.insert("b", Value::from(20)), Some(Value::from(2)));
     let names: Vec<&str> = attrs.iter().map(|(k, _)| k).collect();
     assert_eq!(names, ["a", "b", "c"]);
     assert_eq!(attrs.get("b"), Some(&Value::from(20)));
