@@ -93,6 +93,10 @@ pub fn server_config(
         .map_err(|e| PluginError::Tls(e.to_string()))?;
     // gRPC clients insist on HTTP/2 being negotiated.
     config.alpn_protocols = vec![b"h2".to_vec()];
+    // Terraform opens one connection per plugin process and never resumes a session: issuing
+    // tickets and keeping sessions would be work (and secrets in memory) for nothing.
+    config.send_tls13_tickets = 0;
+    config.session_storage = Arc::new(rustls::server::NoServerSessionStorage {});
     Ok(Arc::new(config))
 }
 
@@ -180,6 +184,16 @@ mod tests {
             a.cert_der.as_ref()
         );
         assert!(server_config(&a, b.cert_der.clone()).is_ok());
+    }
+
+    #[test]
+    fn no_session_is_kept_or_offered_for_resumption() {
+        let server = generate_server_identity().expect("identity");
+        let client = generate_server_identity().expect("identity");
+        let config = server_config(&server, client.cert_der).expect("config");
+        assert_eq!(config.send_tls13_tickets, 0);
+        assert!(!config.session_storage.can_cache());
+        assert!(!config.ticketer.enabled());
     }
 
     #[test]
