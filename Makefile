@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 VERSION ?=
 
-.PHONY: all build terraform test lint unit demo bench bench-instructions docs release clean
+.PHONY: all build terraform test lint unit demo bench bench-instructions bench-compare docs release clean
 
 all: build
 
@@ -32,6 +32,11 @@ bench: terraform
 # Instructions per provider process in a `terraform plan` over N resources (callgrind).
 bench-instructions: terraform
 	bash scripts/bench.sh --instructions $(or $(N),100)
+
+# Provider CPU of `terraform plan` over N resources, two (or more) builds alternating:
+# make bench-compare BUILDS="old/terraform-provider-acronis new/terraform-provider-acronis" N=1000
+bench-compare: terraform
+	bash scripts/bench.sh --compare $(or $(N),1000) $(BUILDS)
 
 # Regenerates docs/ from the provider's schema and examples/.
 docs:

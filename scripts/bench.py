@@ -23,6 +23,11 @@ Rows:
 Environment: BENCH_QUICK=1 runs N = 1 and 100 with one run per cell (a quick check);
 BENCH_RUNS, BENCH_PROCESS_RUNS, BENCH_SIZES (e.g. "1,100,1000"), BENCH_SEQ_N override the matrix;
 TERRAFORM overrides the Terraform found by scripts/terraform.sh.
+
+Other modes: `--instructions N` (callgrind instruction counts per provider process of one plan;
+`make bench-instructions`), `--compare N BUILD...` (provider CPU of plans by builds alternating
+on the same load; `make bench-compare`), `--report FILE` (re-render a saved run). BENCH_PROVIDER
+measures another build in place of target/release's.
 """
 
 import base64
@@ -824,13 +829,70 @@ def count_instructions(terraform, n):
             shutil.rmtree(work, ignore_errors=True)
 
 
+def exclusive_lock():
+    """Waits until no other benchmark runs here: two at once would measure each other (and
+    overwrite each other's results). Held until the returned file is closed or the process ends."""
+    os.makedirs(OUT_DIR, exist_ok=True)
+    lock = open(os.path.join(OUT_DIR, ".lock"), "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        log("another benchmark is running here; waiting for it to finish")
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    return lock
+
+
+def compare(terraform, builds, n, rounds):
+    """`terraform plan` (no changes) over N resources with each build in turn, alternating the
+    order every round, on one working directory and one simulator. The load on a shared machine
+    moves a command's CPU by 10-15% within minutes; runs of two builds side by side see the same
+    load, so their difference is what the builds changed."""
+    work = tempfile.mkdtemp(prefix="compare-", dir=OUT_DIR)
+    try:
+        wrapper_dir, _ = build_wrapper(work)
+        ids = user_ids(f"compare{n}", n)
+        sim = Simulator(work, ids)
+        try:
+            bench = Bench(work, terraform, wrapper_dir, sim)
+            ws = Workspace(bench, "acronis", n, ids)
+            samples = {b: [] for b in builds}
+            for r in range(rounds):
+                for build in builds if r % 2 == 0 else builds[::-1]:
+                    bench.env["BENCH_REAL_PROVIDER"] = build
+                    x = ws.run("plan")
+                    samples[build].append(x)
+                    log(f"round {r + 1}/{rounds} {build}: provider {x['provider_cpu_ms']:.0f} ms, "
+                        f"command {x['cpu_ms']:.0f} ms")
+        finally:
+            sim.stop()
+        print(f"terraform plan over N = {n}, {rounds} rounds, builds alternating:")
+        for build, xs in samples.items():
+            prov = summary([x["provider_cpu_ms"] for x in xs])
+            share = summary([100 * x["provider_cpu_ms"] / x["cpu_ms"] for x in xs])
+            print(f"  {build}\n    provider CPU {prov['median']:.0f} ms ({prov['min']:.0f}-{prov['max']:.0f}),"
+                  f" share of the command {share['median']:.2f}% ({share['min']:.2f}-{share['max']:.2f})")
+    finally:
+        if not os.environ.get("BENCH_KEEP"):
+            shutil.rmtree(work, ignore_errors=True)
+
+
 def main():
+    if len(sys.argv) >= 4 and sys.argv[1] == "--compare":
+        terraform = os.environ.get("TERRAFORM") or subprocess.run(
+            ["bash", os.path.join(ROOT, "scripts", "terraform.sh")], check=True, capture_output=True,
+            text=True).stdout.strip()
+        lock = exclusive_lock()
+        builds = [os.path.abspath(b) for b in sys.argv[3:]]
+        compare(terraform, builds, int(sys.argv[2]), int(os.environ.get("BENCH_RUNS", "4")))
+        lock.close()
+        return
     if len(sys.argv) == 3 and sys.argv[1] == "--instructions":
         terraform = os.environ.get("TERRAFORM") or subprocess.run(
             ["bash", os.path.join(ROOT, "scripts", "terraform.sh")], check=True, capture_output=True,
             text=True).stdout.strip()
-        os.makedirs(OUT_DIR, exist_ok=True)
+        lock = exclusive_lock()
         count_instructions(terraform, int(sys.argv[2]))
+        lock.close()
         return
     if len(sys.argv) == 3 and sys.argv[1] == "--report":
         # Re-renders a saved run (e.g. after changing the report) without measuring again.
@@ -846,14 +908,7 @@ def main():
         text=True).stdout.strip()
     tf_version = subprocess.run([terraform, "version"], capture_output=True, text=True,
                                 env={**os.environ, "TF_CLI_CONFIG_FILE": "/dev/null"}).stdout.splitlines()[0]
-    os.makedirs(OUT_DIR, exist_ok=True)
-    # Two benchmarks at once would measure each other (and overwrite each other's results).
-    lock = open(os.path.join(OUT_DIR, ".lock"), "w")
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        log("another benchmark is running here; waiting for it to finish")
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    lock = exclusive_lock()
     work = tempfile.mkdtemp(prefix="work-", dir=OUT_DIR)
     git = git_state()  # now, next to the build: others may commit while the benchmark runs
     started = time.time()
