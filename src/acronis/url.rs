@@ -20,7 +20,7 @@ const PATH_SEGMENT: &AsciiSet = &CONTROLS
     .add(b'/')
     .add(b'%');
 
-/// A checked data-center URL; `api(path)` builds endpoint URLs under `/api/2`.
+/// A checked data-center URL; `api(path)` builds endpoint URIs under `/api/2`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseUrl {
     /// The API root, always ending in `/api/2/`.

@@ -3,17 +3,15 @@
 //! A plugin serves a fixed handful of services, so a match on the service name is all the
 //! routing it needs; a general web router (with path parameters, percent-decoding and body
 //! adapters) cost measurable CPU on every call (docs/PERFORMANCE.md). A call to a service that
-//! is not served gets gRPC `Unimplemented`, as does a method a served service lacks (the
-//! generated services answer that themselves).
+//! is not served gets gRPC `Unimplemented`, as does a method a served service lacks (each
+//! service answers that itself).
 
 use std::convert::Infallible;
-use std::future::Future;
-use std::pin::Pin;
 
 use http::{Request, Response};
 use hyper::body::Incoming;
 use tonic::body::Body;
-use tonic::codegen::Service;
+use tonic::codegen::{BoxFuture, Service};
 use tonic::server::NamedService;
 
 use super::health_proto::health_server::HealthServer;
@@ -22,7 +20,7 @@ use super::proto::grpc_stdio_server::GrpcStdioServer;
 use super::services::{Controller, Health, Stdio};
 
 /// What every generated tonic service returns for a call.
-pub type CallFuture = Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Send>>;
+pub type CallFuture = BoxFuture<Response<Body>, Infallible>;
 
 /// A gRPC service as tonic generates it: cloneable, always ready, boxed futures.
 pub trait GrpcService:

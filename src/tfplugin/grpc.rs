@@ -20,13 +20,14 @@ use http::{HeaderMap, HeaderName, HeaderValue, Request, Response};
 use http_body_util::BodyExt as _;
 use hyper::body::{Body as HttpBody, Frame, Incoming, SizeHint};
 use tonic::body::Body;
+use tonic::codegen::BoxFuture;
 use tonic::server::NamedService;
 use tonic::Status;
 
 use super::proto::provider_server::Provider;
 
 /// What a call resolves to: always an HTTP answer, gRPC errors included.
-pub type CallFuture = Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Send>>;
+pub type CallFuture = BoxFuture<Response<Body>, Infallible>;
 
 /// The gRPC header before each message: a compression flag and a big-endian length.
 const MESSAGE_HEADER_LEN: usize = 5;
