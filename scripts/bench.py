@@ -31,6 +31,7 @@ measures another build in place of target/release's.
 """
 
 import base64
+import contextlib
 import datetime
 import fcntl
 import json
@@ -787,6 +788,38 @@ exec "$BENCH_REAL_PROVIDER" "$@"
 """
 
 
+@contextlib.contextmanager
+def scratch_workspace(terraform, tag, n, make_wrapper_dir):
+    """A working directory over N acronis_user_status resources (set up with one unmeasured
+    apply), its simulator, and the provider stand-in `make_wrapper_dir(work)` puts in place.
+    Yields (work, bench, workspace); removed afterwards unless BENCH_KEEP is set."""
+    work = tempfile.mkdtemp(prefix=f"{tag}-", dir=OUT_DIR)
+    try:
+        wrapper_dir = make_wrapper_dir(work)
+        ids = user_ids(f"{tag}{n}", n)
+        sim = Simulator(work, ids)
+        try:
+            bench = Bench(work, terraform, wrapper_dir, sim)
+            yield work, bench, Workspace(bench, "acronis", n, ids)
+        finally:
+            sim.stop()
+    finally:
+        if not os.environ.get("BENCH_KEEP"):
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def callgrind_wrapper_dir(work):
+    """A dev_overrides directory whose provider runs the real one under callgrind when
+    BENCH_CALLGRIND_OUT is set."""
+    wrapper_dir = os.path.join(work, "plugins")
+    os.makedirs(wrapper_dir)
+    wrapper = os.path.join(wrapper_dir, "terraform-provider-acronis")
+    with open(wrapper, "w") as f:
+        f.write(CALLGRIND_WRAPPER)
+    os.chmod(wrapper, 0o755)
+    return wrapper_dir
+
+
 def count_instructions(terraform, n):
     """`terraform plan` (no changes) over N resources with every provider process under
     callgrind: the instructions each process executed. Unlike CPU time, this count hardly moves
@@ -794,39 +827,22 @@ def count_instructions(terraform, n):
     cost of cache misses, which CPU time includes."""
     if not shutil.which("valgrind"):
         sys.exit("--instructions needs valgrind (Debian: apt-get install valgrind)")
-    work = tempfile.mkdtemp(prefix="instructions-", dir=OUT_DIR)
-    try:
-        wrapper_dir = os.path.join(work, "plugins")
-        os.makedirs(wrapper_dir)
-        wrapper = os.path.join(wrapper_dir, "terraform-provider-acronis")
-        with open(wrapper, "w") as f:
-            f.write(CALLGRIND_WRAPPER)
-        os.chmod(wrapper, 0o755)
-        ids = user_ids(f"instructions{n}", n)
-        sim = Simulator(work, ids)
-        try:
-            bench = Bench(work, terraform, wrapper_dir, sim)
-            bench.env.pop("BENCH_PROVIDER_LOG")
-            ws = Workspace(bench, "acronis", n, ids)  # set up without callgrind
-            out = os.path.join(work, "callgrind")
-            os.makedirs(out)
-            bench.env["BENCH_CALLGRIND_OUT"] = out
-            ws.run("plan")
-        finally:
-            sim.stop()
+    with scratch_workspace(terraform, "instructions", n, callgrind_wrapper_dir) as (work, bench, ws):
+        # The workspace was set up without callgrind; only the measured plan runs under it.
+        out = os.path.join(work, "callgrind")
+        os.makedirs(out)
+        bench.env["BENCH_CALLGRIND_OUT"] = out
+        ws.run("plan")
         counts = []
         for name in os.listdir(out):
             with open(os.path.join(out, name)) as f:
                 totals = [line for line in f if line.startswith("totals:")]
             counts.append((os.path.getmtime(os.path.join(out, name)), int(totals[0].split()[1])))
-        counts.sort()
-        print(f"terraform plan over N = {n}, {PROVIDER}: instructions per provider process")
-        for i, (_, count) in enumerate(counts, 1):
-            print(f"  process {i}: {count:>13,}")
-        print(f"  total:     {sum(c for _, c in counts):>13,}")
-    finally:
-        if not os.environ.get("BENCH_KEEP"):
-            shutil.rmtree(work, ignore_errors=True)
+    counts.sort()
+    print(f"terraform plan over N = {n}, {PROVIDER}: instructions per provider process")
+    for i, (_, count) in enumerate(counts, 1):
+        print(f"  process {i}: {count:>13,}")
+    print(f"  total:     {sum(c for _, c in counts):>13,}")
 
 
 def exclusive_lock():
@@ -847,49 +863,40 @@ def compare(terraform, builds, n, rounds):
     order every round, on one working directory and one simulator. The load on a shared machine
     moves a command's CPU by 10-15% within minutes; runs of two builds side by side see the same
     load, so their difference is what the builds changed."""
-    work = tempfile.mkdtemp(prefix="compare-", dir=OUT_DIR)
-    try:
-        wrapper_dir, _ = build_wrapper(work)
-        ids = user_ids(f"compare{n}", n)
-        sim = Simulator(work, ids)
-        try:
-            bench = Bench(work, terraform, wrapper_dir, sim)
-            ws = Workspace(bench, "acronis", n, ids)
-            samples = {b: [] for b in builds}
-            for r in range(rounds):
-                for build in builds if r % 2 == 0 else builds[::-1]:
-                    bench.env["BENCH_REAL_PROVIDER"] = build
-                    x = ws.run("plan")
-                    samples[build].append(x)
-                    log(f"round {r + 1}/{rounds} {build}: provider {x['provider_cpu_ms']:.0f} ms, "
-                        f"command {x['cpu_ms']:.0f} ms")
-        finally:
-            sim.stop()
-        print(f"terraform plan over N = {n}, {rounds} rounds, builds alternating:")
-        for build, xs in samples.items():
-            prov = summary([x["provider_cpu_ms"] for x in xs])
-            share = summary([100 * x["provider_cpu_ms"] / x["cpu_ms"] for x in xs])
-            print(f"  {build}\n    provider CPU {prov['median']:.0f} ms ({prov['min']:.0f}-{prov['max']:.0f}),"
-                  f" share of the command {share['median']:.2f}% ({share['min']:.2f}-{share['max']:.2f})")
-    finally:
-        if not os.environ.get("BENCH_KEEP"):
-            shutil.rmtree(work, ignore_errors=True)
+    samples = {b: [] for b in builds}
+    with scratch_workspace(terraform, "compare", n, lambda work: build_wrapper(work)[0]) as (_, bench, ws):
+        for r in range(rounds):
+            for build in builds if r % 2 == 0 else builds[::-1]:
+                bench.env["BENCH_REAL_PROVIDER"] = build
+                x = ws.run("plan")
+                samples[build].append(x)
+                log(f"round {r + 1}/{rounds} {build}: provider {x['provider_cpu_ms']:.0f} ms, "
+                    f"command {x['cpu_ms']:.0f} ms")
+    print(f"terraform plan over N = {n}, {rounds} rounds, builds alternating:")
+    for build, xs in samples.items():
+        prov = summary([x["provider_cpu_ms"] for x in xs])
+        share = summary([100 * x["provider_cpu_ms"] / x["cpu_ms"] for x in xs])
+        print(f"  {build}\n    provider CPU {prov['median']:.0f} ms ({prov['min']:.0f}-{prov['max']:.0f}),"
+              f" share of the command {share['median']:.2f}% ({share['min']:.2f}-{share['max']:.2f})")
+
+
+def find_terraform():
+    """TERRAFORM if set, else the Terraform scripts/terraform.sh finds or installs."""
+    return os.environ.get("TERRAFORM") or subprocess.run(
+        ["bash", os.path.join(ROOT, "scripts", "terraform.sh")], check=True, capture_output=True,
+        text=True).stdout.strip()
 
 
 def main():
     if len(sys.argv) >= 4 and sys.argv[1] == "--compare":
-        terraform = os.environ.get("TERRAFORM") or subprocess.run(
-            ["bash", os.path.join(ROOT, "scripts", "terraform.sh")], check=True, capture_output=True,
-            text=True).stdout.strip()
+        terraform = find_terraform()
         lock = exclusive_lock()
         builds = [os.path.abspath(b) for b in sys.argv[3:]]
         compare(terraform, builds, int(sys.argv[2]), int(os.environ.get("BENCH_RUNS", "4")))
         lock.close()
         return
     if len(sys.argv) == 3 and sys.argv[1] == "--instructions":
-        terraform = os.environ.get("TERRAFORM") or subprocess.run(
-            ["bash", os.path.join(ROOT, "scripts", "terraform.sh")], check=True, capture_output=True,
-            text=True).stdout.strip()
+        terraform = find_terraform()
         lock = exclusive_lock()
         count_instructions(terraform, int(sys.argv[2]))
         lock.close()
@@ -903,9 +910,7 @@ def main():
     for path in (PROVIDER, SIM):
         if not os.path.exists(path):
             sys.exit(f"{path} is missing: run `make bench` (it builds the release binaries)")
-    terraform = os.environ.get("TERRAFORM") or subprocess.run(
-        ["bash", os.path.join(ROOT, "scripts", "terraform.sh")], check=True, capture_output=True,
-        text=True).stdout.strip()
+    terraform = find_terraform()
     tf_version = subprocess.run([terraform, "version"], capture_output=True, text=True,
                                 env={**os.environ, "TF_CLI_CONFIG_FILE": "/dev/null"}).stdout.splitlines()[0]
     lock = exclusive_lock()
