@@ -5,9 +5,11 @@
 //! - [`tls`]: AutoMTLS, a fresh server certificate and the pinned client certificate.
 //! - [`listener`]: the unix socket in a private directory, and the connection type.
 //! - [`services`]: the controller (Shutdown), stdio and health services go-plugin expects.
+//! - [`connection`]: serves one HTTP/2 connection, its calls running beside it.
 //! - [`router`]: hands each call to the service its path names.
 //! - [`server`]: puts the pieces together and runs until Terraform says it is done.
 
+pub mod connection;
 pub mod handshake;
 pub mod listener;
 pub mod router;
@@ -15,6 +17,7 @@ pub mod server;
 pub mod services;
 pub mod tls;
 
+pub use connection::RequestBody;
 pub use handshake::HandshakeEnv;
 pub use router::GrpcService;
 pub use server::{serve, serve_debug, ServeOptions};

@@ -9,11 +9,11 @@
 use std::convert::Infallible;
 
 use http::{Request, Response};
-use hyper::body::Incoming;
 use tonic::body::Body;
 use tonic::codegen::{BoxFuture, Service};
 use tonic::server::NamedService;
 
+use super::connection::RequestBody;
 use super::health_proto::health_server::HealthServer;
 use super::proto::grpc_controller_server::GrpcControllerServer;
 use super::proto::grpc_stdio_server::GrpcStdioServer;
@@ -24,8 +24,12 @@ pub type CallFuture = BoxFuture<Response<Body>, Infallible>;
 
 /// A gRPC service as tonic generates it: cloneable, always ready, boxed futures.
 pub trait GrpcService:
-    Service<Request<Incoming>, Response = Response<Body>, Error = Infallible, Future = CallFuture>
-    + NamedService
+    Service<
+        Request<RequestBody>,
+        Response = Response<Body>,
+        Error = Infallible,
+        Future = CallFuture,
+    > + NamedService
     + Clone
     + Send
     + 'static
@@ -34,7 +38,7 @@ pub trait GrpcService:
 
 impl<S> GrpcService for S where
     S: Service<
-            Request<Incoming>,
+            Request<RequestBody>,
             Response = Response<Body>,
             Error = Infallible,
             Future = CallFuture,
@@ -66,7 +70,7 @@ impl<A: GrpcService> Router<A> {
 
     /// Routes one call. The generated services are always ready, so each call goes to a clone
     /// (a reference count) without waiting for readiness.
-    pub fn route(&self, request: Request<Incoming>) -> CallFuture {
+    pub fn route(&self, request: Request<RequestBody>) -> CallFuture {
         match service_name(request.uri().path()) {
             Some(name) if name == A::NAME => self.app.clone().call(request),
             Some(name) if name == <GrpcControllerServer<Controller> as NamedService>::NAME => {
@@ -86,16 +90,6 @@ impl<A: GrpcService> Router<A> {
                 Box::pin(std::future::ready(Ok(status.into_http())))
             }
         }
-    }
-}
-
-impl<A: GrpcService> hyper::service::Service<Request<Incoming>> for Router<A> {
-    type Response = Response<Body>;
-    type Error = Infallible;
-    type Future = CallFuture;
-
-    fn call(&self, request: Request<Incoming>) -> CallFuture {
-        self.route(request)
     }
 }
 

@@ -4,13 +4,13 @@
 use std::io::Write as _;
 use std::time::Duration;
 
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::UnixListener;
 use tokio::sync::mpsc;
+use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
 
+use super::connection::serve_connection;
 use super::handshake::{handshake_line, negotiate_protocol, HandshakeEnv};
 use super::listener::{PluginSocket, PluginStream};
 use super::router::{GrpcService, Router};
@@ -125,28 +125,25 @@ async fn run(
         shutdown: shutdown.clone(),
     };
     let router = Router::new(app, controller, stdio);
-    let mut http2 = hyper::server::conn::http2::Builder::new(TokioExecutor::new());
-    // gRPC clients ignore the Date header; leaving it out saves encoding it on every answer.
-    http2.auto_date_header(false);
-    let graceful = GracefulShutdown::new();
+    let mut connections = JoinSet::new();
     loop {
-        let stream = tokio::select! {
-            stream = incoming.recv() => stream,
-            () = shutdown.cancelled() => break,
-        };
-        let Some(stream) = stream else { break };
-        let connection =
-            graceful.watch(http2.serve_connection(TokioIo::new(stream), router.clone()));
-        tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::debug!(error = %e, "connection ended with an error");
+        tokio::select! {
+            stream = incoming.recv() => {
+                let Some(stream) = stream else { break };
+                let router = router.clone();
+                let shutdown = shutdown.clone();
+                connections.spawn(async move {
+                    serve_connection(stream, move |call| router.route(call), shutdown).await;
+                });
             }
-        });
+            // Reaps connections the client has closed.
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            () = shutdown.cancelled() => break,
+        }
     }
-    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
-        .await
-        .is_err()
-    {
+    // Each connection saw the shutdown too and is finishing its calls.
+    let drained = async { while connections.join_next().await.is_some() {} };
+    if tokio::time::timeout(DRAIN_TIMEOUT, drained).await.is_err() {
         tracing::debug!("connections still open after shutdown; closing them");
     }
 }

@@ -17,8 +17,8 @@ use std::task::{Context, Poll};
 use bytes::{BufMut as _, Bytes, BytesMut};
 use http::header::CONTENT_TYPE;
 use http::{HeaderMap, HeaderName, HeaderValue, Request, Response};
+use http_body::{Body as HttpBody, Frame, SizeHint};
 use http_body_util::BodyExt as _;
-use hyper::body::{Body as HttpBody, Frame, Incoming, SizeHint};
 use tonic::body::Body;
 use tonic::codegen::BoxFuture;
 use tonic::server::NamedService;
@@ -79,7 +79,13 @@ macro_rules! dispatch {
     };
 }
 
-impl<P: Provider> tonic::codegen::Service<Request<Incoming>> for ProviderService<P> {
+/// Serves calls whose bodies come from any HTTP/2 server (the plugin layer's, or a test's).
+impl<P, B> tonic::codegen::Service<Request<B>> for ProviderService<P>
+where
+    P: Provider,
+    B: HttpBody<Data = Bytes> + Send + 'static,
+    B::Error: std::fmt::Display,
+{
     type Response = Response<Body>;
     type Error = Infallible;
     type Future = CallFuture;
@@ -88,7 +94,7 @@ impl<P: Provider> tonic::codegen::Service<Request<Incoming>> for ProviderService
         Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, request: Request<Incoming>) -> CallFuture {
+    fn call(&mut self, request: Request<B>) -> CallFuture {
         let provider = Arc::clone(&self.provider);
         // A clone of the URI shares its bytes; it lets the request move into the handler.
         let uri = request.uri().clone();
@@ -122,15 +128,17 @@ fn ready(status: Status) -> CallFuture {
 }
 
 /// Reads the one request message, runs `handler` on it and answers with its one message.
-fn unary<Req, Resp, F, Fut>(request: Request<Incoming>, handler: F) -> CallFuture
+fn unary<B, Req, Resp, F, Fut>(request: Request<B>, handler: F) -> CallFuture
 where
+    B: HttpBody<Data = Bytes> + Send + 'static,
+    B::Error: std::fmt::Display,
     Req: prost::Message + Default + 'static,
     Resp: prost::Message + 'static,
     F: FnOnce(Req) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Resp, Status>> + Send + 'static,
 {
     Box::pin(async move {
-        let answer = match read_message::<Req>(request.into_body()).await {
+        let answer = match read_message::<Req, B>(request.into_body()).await {
             Ok(message) => handler(message).await,
             Err(status) => Err(status),
         };
@@ -142,7 +150,12 @@ where
 }
 
 /// The request body as exactly one uncompressed message.
-async fn read_message<M: prost::Message + Default>(body: Incoming) -> Result<M, Status> {
+async fn read_message<M, B>(body: B) -> Result<M, Status>
+where
+    M: prost::Message + Default,
+    B: HttpBody<Data = Bytes>,
+    B::Error: std::fmt::Display,
+{
     let body = body
         .collect()
         .await

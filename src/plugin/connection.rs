@@ -1,0 +1,232 @@
+//! Serves one HTTP/2 connection with `h2`: every call on it runs as a future inside the
+//! connection's own task, reads its request through [`RequestBody`] and has its answer written
+//! back as headers, data and trailers.
+//!
+//! hyper's server would spawn a task per call and pipe each answer through a body channel and a
+//! second task wake-up; a plugin's calls are small and answered at once, so running them next to
+//! the connection costs measurably less per call (docs/PERFORMANCE.md).
+
+use std::convert::Infallible;
+use std::future::{poll_fn, Future};
+use std::pin::{pin, Pin};
+use std::task::{ready, Context, Poll};
+
+use bytes::Bytes;
+use futures_util::stream::{FuturesUnordered, StreamExt as _};
+use h2::server::SendResponse;
+use h2::{Reason, RecvStream, SendStream};
+use http::{Request, Response};
+use http_body::{Body, Frame};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_util::sync::CancellationToken;
+
+/// Calls one connection may have open at once; Terraform makes at most its `-parallelism`
+/// (10 by default) plus the long-lived stdio stream.
+const MAX_CONCURRENT_CALLS: u32 = 200;
+/// Per-call and per-connection receive windows, so that a large configuration or state
+/// arrives without waiting for window updates.
+const RECEIVE_WINDOW: u32 = 1024 * 1024;
+/// The largest header block a client may send; gRPC calls send a handful of short headers.
+const MAX_HEADER_LIST_SIZE: u32 = 16 * 1024;
+
+/// The request body of one call, as the `http_body::Body` gRPC services read.
+pub struct RequestBody {
+    stream: RecvStream,
+    state: ReadState,
+}
+
+enum ReadState {
+    Data,
+    Trailers,
+    Done,
+}
+
+impl RequestBody {
+    fn new(stream: RecvStream) -> Self {
+        RequestBody {
+            stream,
+            state: ReadState::Data,
+        }
+    }
+}
+
+impl Body for RequestBody {
+    type Data = Bytes;
+    type Error = h2::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, h2::Error>>> {
+        let body = &mut *self;
+        if let ReadState::Data = body.state {
+            match ready!(body.stream.poll_data(cx)) {
+                Some(Ok(data)) => {
+                    // The bytes are the caller's now: give the window back so more can come.
+                    // Failing means the stream is gone, which the next poll reports.
+                    let _ = body.stream.flow_control().release_capacity(data.len());
+                    return Poll::Ready(Some(Ok(Frame::data(data))));
+                }
+                Some(Err(e)) => {
+                    body.state = ReadState::Done;
+                    return Poll::Ready(Some(Err(e)));
+                }
+                None => body.state = ReadState::Trailers,
+            }
+        }
+        if let ReadState::Trailers = body.state {
+            let trailers = ready!(body.stream.poll_trailers(cx));
+            body.state = ReadState::Done;
+            return Poll::Ready(match trailers {
+                Ok(Some(trailers)) => Some(Ok(Frame::trailers(trailers))),
+                Ok(None) => None,
+                Err(e) => Some(Err(e)),
+            });
+        }
+        Poll::Ready(None)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self.state, ReadState::Done)
+            || (matches!(self.state, ReadState::Data) && self.stream.is_end_stream())
+    }
+}
+
+/// Serves `io` until the client closes it, or until `shutdown`, after which calls in flight
+/// finish, the client is told to open no more (GOAWAY) and the connection closes.
+pub async fn serve_connection<IO, B, F>(
+    io: IO,
+    route: impl Fn(Request<RequestBody>) -> F,
+    shutdown: CancellationToken,
+) where
+    IO: AsyncRead + AsyncWrite + Unpin,
+    F: Future<Output = Result<Response<B>, Infallible>>,
+    B: Body<Data = Bytes>,
+    B::Error: std::fmt::Display,
+{
+    let handshake = h2::server::Builder::new()
+        .max_concurrent_streams(MAX_CONCURRENT_CALLS)
+        .initial_window_size(RECEIVE_WINDOW)
+        .initial_connection_window_size(RECEIVE_WINDOW)
+        .max_header_list_size(MAX_HEADER_LIST_SIZE)
+        .handshake::<_, Bytes>(io);
+    let mut connection = match handshake.await {
+        Ok(connection) => connection,
+        Err(e) => {
+            tracing::debug!(error = %e, "HTTP/2 handshake failed");
+            return;
+        }
+    };
+    let mut calls = FuturesUnordered::new();
+    let mut closing = false;
+    loop {
+        tokio::select! {
+            accepted = connection.accept() => match accepted {
+                Some(Ok((request, respond))) => {
+                    let call = route(request.map(RequestBody::new));
+                    calls.push(answer(call, respond));
+                }
+                Some(Err(e)) => {
+                    tracing::debug!(error = %e, "connection ended with an error");
+                    break;
+                }
+                // Closed by the client, or drained after a graceful shutdown.
+                None => break,
+            },
+            Some(()) = calls.next(), if !calls.is_empty() => {}
+            () = shutdown.cancelled(), if !closing => {
+                closing = true;
+                connection.graceful_shutdown();
+            }
+        }
+    }
+}
+
+/// Waits for the call's answer and sends it: headers, then the body's frames. A call the
+/// client cancels (a reset stream) is dropped where it stands, as Terraform expects when it
+/// gives up on one.
+async fn answer<F, B>(call: F, mut respond: SendResponse<Bytes>)
+where
+    F: Future<Output = Result<Response<B>, Infallible>>,
+    B: Body<Data = Bytes>,
+    B::Error: std::fmt::Display,
+{
+    let mut call = pin!(call);
+    let answered = poll_fn(|cx| match call.as_mut().poll(cx) {
+        Poll::Ready(Ok(response)) => Poll::Ready(Some(response)),
+        Poll::Ready(Err(never)) => match never {},
+        Poll::Pending => respond.poll_reset(cx).map(|_| None),
+    })
+    .await;
+    let Some(response) = answered else {
+        tracing::debug!("the client cancelled a call; it stops here");
+        return;
+    };
+    let (parts, body) = response.into_parts();
+    let end_now = body.is_end_stream();
+    match respond.send_response(Response::from_parts(parts, ()), end_now) {
+        Ok(stream) if !end_now => send_body(body, stream).await,
+        Ok(_) => {}
+        Err(e) => tracing::debug!(error = %e, "could not send an answer"),
+    }
+}
+
+/// Sends each frame of `body` as it comes. h2 queues data beyond the client's window and sends
+/// it as the window opens; an answer is already in memory, so there is nothing to hold back.
+/// A stream the client resets stops being sent (a stdio stream would otherwise wait for
+/// shutdown).
+async fn send_body<B>(body: B, mut stream: SendStream<Bytes>)
+where
+    B: Body<Data = Bytes>,
+    B::Error: std::fmt::Display,
+{
+    let mut body = pin!(body);
+    let sent = loop {
+        let next = poll_fn(|cx| match body.as_mut().poll_frame(cx) {
+            Poll::Ready(frame) => Poll::Ready(Next::Frame(frame)),
+            Poll::Pending => stream.poll_reset(cx).map(Next::Reset),
+        })
+        .await;
+        match next {
+            Next::Reset(reason) => {
+                tracing::debug!(?reason, "the client reset a call");
+                return;
+            }
+            Next::Frame(None) => break stream.send_data(Bytes::new(), true),
+            Next::Frame(Some(Err(e))) => {
+                tracing::debug!(error = %e, "an answer failed while being sent");
+                stream.send_reset(Reason::INTERNAL_ERROR);
+                return;
+            }
+            Next::Frame(Some(Ok(frame))) => match frame.into_data() {
+                Ok(data) => {
+                    let end = body.is_end_stream();
+                    if let Err(e) = stream.send_data(data, end) {
+                        break Err(e);
+                    }
+                    if end {
+                        break Ok(());
+                    }
+                }
+                Err(frame) => {
+                    if let Ok(trailers) = frame.into_trailers() {
+                        break stream.send_trailers(trailers);
+                    }
+                    // Any other kind of frame has no place in HTTP/2: nothing to send.
+                }
+            },
+        }
+    };
+    if let Err(e) = sent {
+        tracing::debug!(error = %e, "could not send an answer");
+    }
+}
+
+/// What an answer being sent waits for: its body's next frame, or the client's reset.
+enum Next<F> {
+    Reset(Result<Reason, h2::Error>),
+    Frame(Option<F>),
+}
+
+#[cfg(test)]
+mod tests;
