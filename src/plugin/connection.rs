@@ -2,9 +2,11 @@
 //! connection's own task, reads its request through [`RequestBody`] and has its answer written
 //! back as headers, data and trailers.
 //!
-//! hyper's server would spawn a task per call and pipe each answer through a body channel and a
-//! second task wake-up; a plugin's calls are small and answered at once, so running them next to
-//! the connection costs measurably less per call (docs/PERFORMANCE.md).
+//! hyper's server would spawn a task per call and pipe each answer through a second future; a
+//! plugin's calls are small and mostly answered at once, so running them next to the connection
+//! costs less per call. Each turn reads every frame that has arrived, runs every call that can
+//! go on, and only then writes: answers that are ready together leave in one write, which is
+//! what keeps the wake-ups of Terraform and of this process down (docs/PERFORMANCE.md).
 
 use std::convert::Infallible;
 use std::future::{poll_fn, Future};
@@ -118,28 +120,42 @@ pub async fn serve_connection<IO, B, F>(
         }
     };
     let mut calls = FuturesUnordered::new();
+    let mut shutdown = pin!(shutdown.cancelled_owned());
     let mut closing = false;
-    loop {
-        tokio::select! {
-            accepted = connection.accept() => match accepted {
-                Some(Ok((request, respond))) => {
+    poll_fn(move |cx| loop {
+        if !closing && shutdown.as_mut().poll(cx).is_ready() {
+            closing = true;
+            connection.graceful_shutdown();
+        }
+        // Reading frames and writing what the calls queued happen in the same turn of the
+        // connection: take every call that has arrived...
+        loop {
+            match connection.poll_accept(cx) {
+                Poll::Ready(Some(Ok((request, respond)))) => {
                     let call = route(request.map(RequestBody::new));
                     calls.push(answer(call, respond));
                 }
-                Some(Err(e)) => {
+                Poll::Ready(Some(Err(e))) => {
                     tracing::debug!(error = %e, "connection ended with an error");
-                    break;
+                    return Poll::Ready(());
                 }
                 // Closed by the client, or drained after a graceful shutdown.
-                None => break,
-            },
-            Some(()) = calls.next(), if !calls.is_empty() => {}
-            () = shutdown.cancelled(), if !closing => {
-                closing = true;
-                connection.graceful_shutdown();
+                Poll::Ready(None) => return Poll::Ready(()),
+                Poll::Pending => break,
             }
         }
-    }
+        // ...run every call that can go on, so that answers ready together leave in one write
+        // on the next turn (and a call that is still streaming has h2 wake this task)...
+        let mut answered = false;
+        while let Poll::Ready(Some(())) = calls.poll_next_unpin(cx) {
+            answered = true;
+        }
+        // ...and turn the connection again only if there is something to send.
+        if !answered {
+            return Poll::Pending;
+        }
+    })
+    .await;
 }
 
 /// Waits for the call's answer and sends it: headers, then the body's frames. A call the
