@@ -168,13 +168,8 @@ where
     B::Error: std::fmt::Display,
 {
     let mut call = pin!(call);
-    let answered = poll_fn(|cx| match call.as_mut().poll(cx) {
-        Poll::Ready(Ok(response)) => Poll::Ready(Some(response)),
-        Poll::Ready(Err(never)) => match never {},
-        Poll::Pending => respond.poll_reset(cx).map(|_| None),
-    })
-    .await;
-    let Some(response) = answered else {
+    let answered = until_reset(|cx| call.as_mut().poll(cx), |cx| respond.poll_reset(cx)).await;
+    let Some(Ok(response)) = answered else {
         tracing::debug!("the client cancelled a call; it stops here");
         return;
     };
@@ -198,23 +193,23 @@ where
 {
     let mut body = pin!(body);
     let sent = loop {
-        let next = poll_fn(|cx| match body.as_mut().poll_frame(cx) {
-            Poll::Ready(frame) => Poll::Ready(Next::Frame(frame)),
-            Poll::Pending => stream.poll_reset(cx).map(Next::Reset),
-        })
+        let next = until_reset(
+            |cx| body.as_mut().poll_frame(cx),
+            |cx| stream.poll_reset(cx),
+        )
         .await;
         match next {
-            Next::Reset(reason) => {
-                tracing::debug!(?reason, "the client reset a call");
+            None => {
+                tracing::debug!("the client reset a call");
                 return;
             }
-            Next::Frame(None) => break stream.send_data(Bytes::new(), true),
-            Next::Frame(Some(Err(e))) => {
+            Some(None) => break stream.send_data(Bytes::new(), true),
+            Some(Some(Err(e))) => {
                 tracing::debug!(error = %e, "an answer failed while being sent");
                 stream.send_reset(Reason::INTERNAL_ERROR);
                 return;
             }
-            Next::Frame(Some(Ok(frame))) => match frame.into_data() {
+            Some(Some(Ok(frame))) => match frame.into_data() {
                 Ok(data) => {
                     let end = body.is_end_stream();
                     if let Err(e) = stream.send_data(data, end) {
@@ -238,10 +233,17 @@ where
     }
 }
 
-/// What an answer being sent waits for: its body's next frame, or the client's reset.
-enum Next<F> {
-    Reset(Result<Reason, h2::Error>),
-    Frame(Option<F>),
+/// What `poll` gives, or `None` once the client resets the stream. The reset is only looked at
+/// while `poll` is pending: an answer that is ready is sent, and h2 reports the reset then.
+async fn until_reset<T>(
+    mut poll: impl FnMut(&mut Context<'_>) -> Poll<T>,
+    mut poll_reset: impl FnMut(&mut Context<'_>) -> Poll<Result<Reason, h2::Error>>,
+) -> Option<T> {
+    poll_fn(|cx| match poll(cx) {
+        Poll::Ready(value) => Poll::Ready(Some(value)),
+        Poll::Pending => poll_reset(cx).map(|_| None),
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -47,6 +47,13 @@ fn post() -> Request<()> {
         .expect("request")
 }
 
+/// Hands `value` to the first caller only: a route is called once per request, and each test
+/// gives its one call something to hold.
+fn first_call_takes<T>(value: T) -> impl Fn() -> Option<T> {
+    let slot = std::sync::Mutex::new(Some(value));
+    move || slot.lock().expect("lock").take()
+}
+
 async fn within<T>(what: &str, future: impl Future<Output = T>) -> T {
     tokio::time::timeout(Duration::from_secs(10), future)
         .await
@@ -96,10 +103,10 @@ async fn a_call_reads_a_body_larger_than_the_window_and_gets_its_answer_and_trai
 #[tokio::test]
 async fn a_call_the_client_resets_is_dropped_where_it_stands() {
     let (dropped_sender, dropped) = oneshot::channel::<()>();
-    let holder = std::sync::Mutex::new(Some(dropped_sender));
+    let take_sender = first_call_takes(dropped_sender);
     let route = move |_request: Request<RequestBody>| {
         // Dropping the call drops this sender, which the test sees as a closed channel.
-        let sender = holder.lock().expect("lock").take();
+        let sender = take_sender();
         async move {
             let _sender = sender;
             std::future::pending::<()>().await;
@@ -119,9 +126,9 @@ async fn a_call_the_client_resets_is_dropped_where_it_stands() {
 #[tokio::test]
 async fn shutdown_lets_a_call_in_flight_finish_then_closes_the_connection() {
     let (release, released) = oneshot::channel::<()>();
-    let released = std::sync::Mutex::new(Some(released));
+    let take_released = first_call_takes(released);
     let route = move |_request: Request<RequestBody>| {
-        let released = released.lock().expect("lock").take();
+        let released = take_released();
         async move {
             if let Some(released) = released {
                 let _ = released.await;
