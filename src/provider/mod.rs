@@ -16,6 +16,7 @@ use crate::resources::user_status;
 use crate::tfplugin::diagnostics::attribute_path;
 use crate::tfplugin::grpc::ProviderService;
 use crate::tfplugin::proto::{self, provider_server::Provider};
+use crate::tfplugin::schema::SchemaDef;
 use crate::tfplugin::{Diagnostic, Diagnostics, Value};
 
 /// The address Terraform knows this provider by.
@@ -100,11 +101,15 @@ fn server_capabilities() -> proto::ServerCapabilities {
     }
 }
 
-/// Decodes a value Terraform sent, or says which one was unreadable.
-fn decode(value: Option<&proto::DynamicValue>, what: &str) -> Result<Value, Diagnostics> {
+/// Decodes a value of `schema` that Terraform sent, or says which one was unreadable.
+fn decode(
+    value: Option<&proto::DynamicValue>,
+    schema: &SchemaDef,
+    what: &str,
+) -> Result<Value, Diagnostics> {
     match value {
         None => Ok(Value::Null),
-        Some(dv) => Value::from_dynamic(dv).map_err(|e| {
+        Some(dv) => schema.decode(dv).map_err(|e| {
             Diagnostic::error(
                 "Unreadable value from Terraform",
                 format!("The {what} could not be decoded: {e}."),
@@ -202,7 +207,11 @@ impl Provider for AcronisProvider {
         request: Request<proto::validate_provider_config::Request>,
     ) -> RpcResult<proto::validate_provider_config::Response> {
         let req = request.into_inner();
-        let diags = match decode(req.config.as_ref(), "provider configuration") {
+        let diags = match decode(
+            req.config.as_ref(),
+            &config::SCHEMA,
+            "provider configuration",
+        ) {
             Ok(cfg) => config::validate(&cfg),
             Err(d) => d,
         };
@@ -218,7 +227,11 @@ impl Provider for AcronisProvider {
         let req = request.into_inner();
         let diags = match (
             req.type_name.as_str(),
-            decode(req.config.as_ref(), "resource configuration"),
+            decode(
+                req.config.as_ref(),
+                &user_status::SCHEMA,
+                "resource configuration",
+            ),
         ) {
             (_, Err(d)) => d,
             (user_status::TYPE_NAME, Ok(cfg)) => user_status::validate(&cfg),
@@ -236,7 +249,11 @@ impl Provider for AcronisProvider {
         let req = request.into_inner();
         let diags = match (
             req.type_name.as_str(),
-            decode(req.config.as_ref(), "data source configuration"),
+            decode(
+                req.config.as_ref(),
+                &user_data::SCHEMA,
+                "data source configuration",
+            ),
         ) {
             (_, Err(d)) => d,
             (user_data::TYPE_NAME, Ok(cfg)) => user_data::validate(&cfg),
@@ -303,12 +320,16 @@ impl Provider for AcronisProvider {
         request: Request<proto::configure_provider::Request>,
     ) -> RpcResult<proto::configure_provider::Response> {
         let req = request.into_inner();
-        let result = decode(req.config.as_ref(), "provider configuration")
-            .and_then(|cfg| config::resolve(&cfg, &*self.env))
-            .and_then(|options| {
-                AcronisClient::new(options, self.stop.clone())
-                    .map_err(|e| Diagnostic::error("Could not set up the HTTP client", e).into())
-            });
+        let result = decode(
+            req.config.as_ref(),
+            &config::SCHEMA,
+            "provider configuration",
+        )
+        .and_then(|cfg| config::resolve(&cfg, &*self.env))
+        .and_then(|options| {
+            AcronisClient::new(options, self.stop.clone())
+                .map_err(|e| Diagnostic::error("Could not set up the HTTP client", e).into())
+        });
         let diags = match result {
             Ok(client) => {
                 *self.client.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(client));
@@ -328,7 +349,11 @@ impl Provider for AcronisProvider {
         let req = request.into_inner();
         let result = traced("ReadResource", &req.type_name, async {
             expect_type("resource", user_status::TYPE_NAME, &req.type_name)?;
-            let state = decode(req.current_state.as_ref(), "current state")?;
+            let state = decode(
+                req.current_state.as_ref(),
+                &user_status::SCHEMA,
+                "current state",
+            )?;
             if state.is_null() {
                 return Ok(Value::Null);
             }
@@ -342,7 +367,12 @@ impl Provider for AcronisProvider {
             Ok(state) => (state, Diagnostics::new()),
             // On failure the current state stands: nothing is lost.
             Err(d) => (
-                decode(req.current_state.as_ref(), "current state").unwrap_or(Value::Null),
+                decode(
+                    req.current_state.as_ref(),
+                    &user_status::SCHEMA,
+                    "current state",
+                )
+                .unwrap_or(Value::Null),
                 d,
             ),
         };
@@ -362,9 +392,17 @@ impl Provider for AcronisProvider {
         let req = request.into_inner();
         let result = (|| -> Result<_, Diagnostics> {
             expect_type("resource", user_status::TYPE_NAME, &req.type_name)?;
-            let prior = decode(req.prior_state.as_ref(), "prior state")?;
-            let proposed = decode(req.proposed_new_state.as_ref(), "proposed state")?;
-            let config = decode(req.config.as_ref(), "configuration")?;
+            let prior = decode(
+                req.prior_state.as_ref(),
+                &user_status::SCHEMA,
+                "prior state",
+            )?;
+            let proposed = decode(
+                req.proposed_new_state.as_ref(),
+                &user_status::SCHEMA,
+                "proposed state",
+            )?;
+            let config = decode(req.config.as_ref(), &user_status::SCHEMA, "configuration")?;
             let plan = user_status::plan(&prior, &proposed, &config);
             Ok((prior, plan))
         })();
@@ -402,15 +440,28 @@ impl Provider for AcronisProvider {
         let req = request.into_inner();
         let user = async {
             expect_type("resource", user_status::TYPE_NAME, &req.type_name)?;
-            let prior = decode(req.prior_state.as_ref(), "prior state")?;
-            let planned = decode(req.planned_state.as_ref(), "planned state")?;
+            let prior = decode(
+                req.prior_state.as_ref(),
+                &user_status::SCHEMA,
+                "prior state",
+            )?;
+            let planned = decode(
+                req.planned_state.as_ref(),
+                &user_status::SCHEMA,
+                "planned state",
+            )?;
             let client = self.client()?;
             Ok(user_status::apply(&client, &prior, &planned).await)
         };
         let (new_state, diags) = match traced("ApplyResourceChange", &req.type_name, user).await {
             Ok(outcome) => outcome,
             Err(d) => (
-                decode(req.prior_state.as_ref(), "prior state").unwrap_or(Value::Null),
+                decode(
+                    req.prior_state.as_ref(),
+                    &user_status::SCHEMA,
+                    "prior state",
+                )
+                .unwrap_or(Value::Null),
                 d,
             ),
         };
@@ -431,7 +482,8 @@ impl Provider for AcronisProvider {
         let result = traced("ImportResourceState", &req.type_name, async {
             expect_type("resource", user_status::TYPE_NAME, &req.type_name)?;
             let from_identity = match req.identity.as_ref().and_then(|i| i.identity_data.as_ref()) {
-                Some(dv) => decode(Some(dv), "import identity")?
+                // The identity's one attribute, user_id, is one of the resource's.
+                Some(dv) => decode(Some(dv), &user_status::SCHEMA, "import identity")?
                     .get("user_id")
                     .as_str()
                     .map(str::to_owned),
@@ -471,7 +523,11 @@ impl Provider for AcronisProvider {
         let req = request.into_inner();
         let result = traced("ReadDataSource", &req.type_name, async {
             expect_type("data source", user_data::TYPE_NAME, &req.type_name)?;
-            let config = decode(req.config.as_ref(), "data source configuration")?;
+            let config = decode(
+                req.config.as_ref(),
+                &user_data::SCHEMA,
+                "data source configuration",
+            )?;
             let client = self.client()?;
             user_data::read(&client, &config).await
         })

@@ -1,8 +1,8 @@
 //! Builders for schemas as the protocol describes them: attributes with a type, flags and a
 //! Markdown description. Types are written as Terraform's JSON type constraints.
 
-use super::proto::{schema, Schema, StringKind};
-use super::{Diagnostic, Diagnostics, Value};
+use super::proto::{schema, DynamicValue, Schema, StringKind};
+use super::{DecodeError, Diagnostic, Diagnostics, Value};
 
 /// The primitive types this provider's schemas use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,6 +107,17 @@ impl SchemaDef {
         }
     }
 
+    /// Decodes a value of this schema: its attribute names are not allocated again for each
+    /// value (docs/PERFORMANCE.md).
+    pub fn decode(&self, dv: &DynamicValue) -> Result<Value, DecodeError> {
+        Value::from_dynamic_naming(dv, &|key| {
+            self.attributes
+                .iter()
+                .map(|a| a.name)
+                .find(|name| name.as_bytes() == key)
+        })
+    }
+
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.name == name)
     }
@@ -162,6 +173,27 @@ mod tests {
         assert!(!b.required && !b.optional && b.computed);
         assert_eq!(&b.r#type[..], b"\"number\"");
         assert!(c.optional && c.computed && c.sensitive);
+    }
+
+    #[test]
+    fn decoding_borrows_the_attribute_names() {
+        let def = SchemaDef {
+            version: 0,
+            description: "d",
+            attributes: ATTRS,
+        };
+        let value = Value::object([("a", Value::from("x")), ("z", Value::Unknown)]);
+        let decoded = def.decode(&value.to_dynamic()).expect("valid value");
+        assert_eq!(decoded, value);
+        let Value::Object(attrs) = decoded else {
+            panic!("an object decodes as an object")
+        };
+        let names: Vec<_> = attrs.iter().map(|(name, _)| name).collect();
+        assert_eq!(names, ["a", "z"]);
+        // The schema's own name, not a copy of it, so nothing was allocated for it.
+        assert!(attrs
+            .iter()
+            .any(|(name, _)| std::ptr::eq(name.as_ptr(), def.attributes[0].name.as_ptr())));
     }
 
     #[test]

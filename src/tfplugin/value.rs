@@ -128,8 +128,14 @@ const UNKNOWN_EXT_TYPE: i8 = 0;
 impl Value {
     /// Decodes a `DynamicValue`, preferring msgpack; an empty message is null.
     pub fn from_dynamic(dv: &DynamicValue) -> Result<Value, DecodeError> {
+        Value::from_dynamic_naming(dv, &|_| None)
+    }
+
+    /// Like [`Value::from_dynamic`], but object keys that `known` names (a schema's attribute
+    /// names) borrow that name instead of allocating one: most of the keys Terraform sends.
+    pub fn from_dynamic_naming(dv: &DynamicValue, known: KnownName) -> Result<Value, DecodeError> {
         if !dv.msgpack.is_empty() {
-            Value::from_msgpack(&dv.msgpack)
+            Value::decode_msgpack(&dv.msgpack, known)
         } else if !dv.json.is_empty() {
             Value::from_json(&dv.json)
         } else {
@@ -139,7 +145,15 @@ impl Value {
 
     /// Decodes one msgpack value that must fill `bytes` exactly.
     pub fn from_msgpack(bytes: &[u8]) -> Result<Value, DecodeError> {
-        let mut reader = MsgpackReader { bytes, pos: 0 };
+        Value::decode_msgpack(bytes, &|_| None)
+    }
+
+    fn decode_msgpack(bytes: &[u8], known: KnownName) -> Result<Value, DecodeError> {
+        let mut reader = MsgpackReader {
+            bytes,
+            pos: 0,
+            known,
+        };
         let value = reader.value(0)?;
         if reader.pos != bytes.len() {
             return Err(DecodeError::TrailingBytes);
@@ -262,21 +276,26 @@ impl From<i64> for Value {
     }
 }
 
+/// The static name equal to an object key's bytes, if the decoder's caller knows one.
+pub type KnownName<'a> = &'a dyn Fn(&[u8]) -> Option<&'static str>;
+
 /// A strict msgpack reader: every length is checked against the bytes that are left, so
 /// hostile input can neither panic it nor make it allocate more than the input's size.
 struct MsgpackReader<'a> {
     bytes: &'a [u8],
     pos: usize,
+    known: KnownName<'a>,
 }
 
-impl MsgpackReader<'_> {
-    fn take(&mut self, n: usize) -> Result<&[u8], DecodeError> {
+impl<'a> MsgpackReader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
         let end = self
             .pos
             .checked_add(n)
             .filter(|end| *end <= self.bytes.len())
             .ok_or_else(|| DecodeError::Msgpack(format!("truncated at byte {}", self.pos)))?;
-        let slice = &self.bytes[self.pos..end];
+        let bytes: &'a [u8] = self.bytes;
+        let slice = &bytes[self.pos..end];
         self.pos = end;
         Ok(slice)
     }
@@ -294,8 +313,24 @@ impl MsgpackReader<'_> {
     }
 
     fn string(&mut self, len: usize) -> Result<String, DecodeError> {
-        String::from_utf8(self.take(len)?.to_vec())
-            .map_err(|_| DecodeError::Msgpack("string is not valid UTF-8".into()))
+        utf8(self.take(len)?).map(str::to_owned)
+    }
+
+    /// An object key: a string (or, from older encoders, binary), borrowed when it is a known
+    /// name.
+    fn key(&mut self) -> Result<Name, DecodeError> {
+        let marker = self.take(1)?[0];
+        let len = match marker {
+            0xa0..=0xbf => usize::from(marker & 0x1f),
+            0xd9..=0xdb => self.len(1 << (marker - 0xd9))?,
+            0xc4..=0xc6 => self.len(1 << (marker - 0xc4))?,
+            _ => return Err(DecodeError::NonStringKey),
+        };
+        let bytes = self.take(len)?;
+        Ok(match (self.known)(bytes) {
+            Some(name) => Cow::Borrowed(name),
+            None => Cow::Owned(utf8(bytes)?.to_owned()),
+        })
     }
 
     fn value(&mut self, depth: usize) -> Result<Value, DecodeError> {
@@ -374,14 +409,15 @@ impl MsgpackReader<'_> {
         // Each attribute takes at least two bytes: never reserve more than what is left.
         let mut attrs = Attrs::with_capacity(len.min((self.bytes.len() - self.pos) / 2));
         for _ in 0..len {
-            let key = match self.value(depth + 1)? {
-                Value::String(key) => key,
-                _ => return Err(DecodeError::NonStringKey),
-            };
+            let key = self.key()?;
             attrs.insert(key, self.value(depth + 1)?);
         }
         Ok(Value::Object(attrs))
     }
+}
+
+fn utf8(bytes: &[u8]) -> Result<&str, DecodeError> {
+    std::str::from_utf8(bytes).map_err(|_| DecodeError::Msgpack("string is not valid UTF-8".into()))
 }
 
 fn from_json_value(json: serde_json::Value, depth: usize) -> Result<Value, DecodeError> {

@@ -59,6 +59,51 @@ fn decodes_an_object_with_an_unknown_attribute() {
 }
 
 #[test]
+fn known_keys_are_borrowed_and_decode_like_any_other() {
+    let value = obj(&[
+        ("enabled", Value::from(true)),
+        ("extra", Value::from("x")),
+        ("nested", obj(&[("enabled", Value::Null)])),
+    ]);
+    let bytes = value.to_msgpack();
+    let known = |key: &[u8]| (key == b"enabled").then_some("enabled");
+    let decoded = Value::decode_msgpack(&bytes, &known).expect("valid object");
+    assert_eq!(decoded, value);
+    let Value::Object(attrs) = &decoded else {
+        panic!("an object decodes as an object")
+    };
+    let borrowed: Vec<_> = attrs
+        .0
+        .iter()
+        .filter(|(name, _)| matches!(name, Cow::Borrowed(_)))
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(borrowed, vec!["enabled"]);
+    let Value::Object(nested) = decoded.get("nested") else {
+        panic!("a nested object decodes as an object")
+    };
+    assert!(matches!(nested.0[0].0, Cow::Borrowed("enabled")));
+}
+
+#[test]
+fn object_keys_must_be_utf8_strings() {
+    // {"\xff": null} and {1: null}
+    assert!(matches!(
+        Value::from_msgpack(&[0x81, 0xa1, 0xff, 0xc0]),
+        Err(DecodeError::Msgpack(_))
+    ));
+    assert_eq!(
+        Value::from_msgpack(&[0x81, 0x01, 0xc0]),
+        Err(DecodeError::NonStringKey)
+    );
+    // Binary keys, as older encoders wrote them, are names like any other.
+    assert_eq!(
+        Value::from_msgpack(&[0x81, 0xc4, 0x01, b'a', 0xc3]),
+        Ok(obj(&[("a", Value::from(true))]))
+    );
+}
+
+#[test]
 fn encodes_unknown_as_fixext1_type_zero() {
     assert_eq!(Value::Unknown.to_msgpack(), vec![0xd4, 0x00, 0x00]);
     assert_eq!(Value::Null.to_msgpack(), vec![0xc0]);
