@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 VERSION ?=
 
-.PHONY: all build terraform test lint unit demo bench bench-instructions bench-compare docs release clean
+.PHONY: all build terraform test lint unit demo bench bench-instructions bench-compare pgo docs release clean
 
 all: build
 
@@ -37,6 +37,10 @@ bench-instructions: terraform
 # make bench-compare BUILDS="old/terraform-provider-acronis new/terraform-provider-acronis" N=1000
 bench-compare: terraform
 	bash scripts/bench.sh --compare $(or $(N),1000) $(BUILDS)
+
+# The release provider built with profile-guided optimisation (needs llvm-profdata, LLVM >= 19).
+pgo: terraform
+	bash scripts/pgo.sh
 
 # Regenerates docs/ from the provider's schema and examples/.
 docs:

@@ -26,8 +26,9 @@ TERRAFORM overrides the Terraform found by scripts/terraform.sh.
 
 Other modes: `--instructions N` (callgrind instruction counts per provider process of one plan;
 `make bench-instructions`), `--compare N BUILD...` (provider CPU of plans by builds alternating
-on the same load; `make bench-compare`), `--report FILE` (re-render a saved run). BENCH_PROVIDER
-measures another build in place of target/release's.
+on the same load; `make bench-compare`), `--train BUILD` (the workload scripts/pgo.sh profiles an
+instrumented build on), `--report FILE` (re-render a saved run). BENCH_PROVIDER measures another
+build in place of target/release's; scripts/bench.sh sets it to the PGO build when it can make one.
 """
 
 import base64
@@ -57,6 +58,9 @@ TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
 RELEASE = os.path.join(TARGET, "release")
 # BENCH_PROVIDER: another build of the provider to measure (e.g. an older commit's), for comparisons.
 PROVIDER = os.environ.get("BENCH_PROVIDER") or os.path.join(RELEASE, "terraform-provider-acronis")
+# How PROVIDER was built, for the report (scripts/bench.sh says whether it is the PGO build).
+BUILD = os.environ.get("BENCH_BUILD") or ("another build (BENCH_PROVIDER)" if os.environ.get("BENCH_PROVIDER")
+                                          else "release")
 SIM = os.path.join(RELEASE, "acronis-sim")
 OUT_DIR = os.path.join(TARGET, "bench")
 MAGIC_KEY = "TF_PLUGIN_MAGIC_COOKIE"
@@ -757,7 +761,10 @@ def report(result, name):
     m = result["machine"]
     print(f"\n{result['command']}: {m['nproc']} CPUs ({m['cpu']}), {m['memory']}, {m['os']}; "
           f"{result['terraform']['version']}; {result['runs_per_cell']} run(s) per cell, "
-          f"{result['process_runs']} per process row; median (min-max)\n")
+          f"{result['process_runs']} per process row; median (min-max)")
+    if "provider" in result:
+        print(f"provider: {result['provider']['build']}, {result['provider']['path']}")
+    print()
     print(table)
     print("\nTargets:")
     for t in targets:
@@ -839,10 +846,27 @@ def count_instructions(terraform, n):
                 totals = [line for line in f if line.startswith("totals:")]
             counts.append((os.path.getmtime(os.path.join(out, name)), int(totals[0].split()[1])))
     counts.sort()
-    print(f"terraform plan over N = {n}, {PROVIDER}: instructions per provider process")
+    print(f"terraform plan over N = {n}, {PROVIDER} ({BUILD}): instructions per provider process")
     for i, (_, count) in enumerate(counts, 1):
         print(f"  process {i}: {count:>13,}")
     print(f"  total:     {sum(c for _, c in counts):>13,}")
+
+
+TRAIN_N = 200
+
+
+def train(terraform, provider):
+    """The workload scripts/pgo.sh optimises for: the instrumented `provider` serves real
+    Terraform commands against the simulator, and writes what ran to its profile on exit. Every
+    command the benchmark measures is here, so the profile weighs each code path by how often
+    real runs take it; the counts, not the time, are what matter, so N is modest."""
+    global PROVIDER
+    PROVIDER = provider  # also serves the workspace's setup apply: the create path
+    with scratch_workspace(terraform, "train", TRAIN_N, lambda work: build_wrapper(work)[0]) as (_, _bench, ws):
+        for command, extra in (("plan", ()), ("refresh-only", ()), ("apply", ()), ("plan", ()),
+                               ("plan", ("-parallelism=1",)), ("apply", ())):
+            r = ws.run(command, extra)
+            log(f"trained on terraform {' '.join((command, *extra))}: {r['wall_ms']:.0f} ms")
 
 
 def exclusive_lock():
@@ -901,6 +925,12 @@ def main():
         count_instructions(terraform, int(sys.argv[2]))
         lock.close()
         return
+    if len(sys.argv) == 3 and sys.argv[1] == "--train":
+        terraform = find_terraform()
+        lock = exclusive_lock()
+        train(terraform, os.path.abspath(sys.argv[2]))
+        lock.close()
+        return
     if len(sys.argv) == 3 and sys.argv[1] == "--report":
         # Re-renders a saved run (e.g. after changing the report) without measuring again.
         with open(sys.argv[2]) as f:
@@ -932,7 +962,7 @@ def main():
             "quick": QUICK, "runs_per_cell": RUNS, "process_runs": PROCESS_RUNS, "sizes": SIZES,
             "sequential_n": SEQ_N, "latency_ms": LATENCY_MS, "parallelism": PARALLELISM,
             "machine": machine(), "terraform": {"path": terraform, "version": tf_version},
-            "git": git,
+            "git": git, "provider": {"path": PROVIDER, "build": BUILD},
             "provider_wrapper": wrapper_kind, "duration_s": round(time.time() - started, 1),
             "process": proc, "terraform_runs": tf,
         }

@@ -10,7 +10,9 @@
 #
 # VERSION must be the crate version in Cargo.toml (change it there first, then release).
 # Environment:
-#   RELEASE_BINARY  package this already-built binary instead of running `cargo build --release`
+#   RELEASE_BINARY  package this already-built binary instead of building one
+#   RELEASE_PGO     0: build without profile-guided optimisation (default: with it when
+#                   scripts/pgo.sh finds an llvm-profdata, else without)
 #   DIST_DIR        write the assets here instead of dist/
 #   RELEASE_ZIP     `zip` or `python3`: the archiver to use (default: zip if installed)
 set -euo pipefail
@@ -50,10 +52,24 @@ if [ -n "${RELEASE_BINARY:-}" ]; then
   [ -x "$binary" ] || die "RELEASE_BINARY=$binary is not an executable file"
 else
   echo "release: building $name $version for ${os}_$arch" >&2
-  (cd "$root" && cargo build --release --locked -p "$name") >&2
-  target_dir=${CARGO_TARGET_DIR:-target}
-  case "$target_dir" in /*) ;; *) target_dir=$root/$target_dir ;; esac
-  binary=$target_dir/release/$name
+  # With profile-guided optimisation where an llvm-profdata is at hand (scripts/pgo.sh), as
+  # `make bench` measures it; RELEASE_PGO=0 builds without.
+  status=3
+  if [ "${RELEASE_PGO:-1}" != 0 ]; then
+    status=0
+    binary=$(bash "$root/scripts/pgo.sh") || status=$?
+  fi
+  case $status in
+    0) echo "release: built with PGO" >&2 ;;
+    3)
+      [ "${RELEASE_PGO:-1}" = 0 ] || echo "release: building without PGO" >&2
+      (cd "$root" && cargo build --release --locked -p "$name") >&2
+      target_dir=${CARGO_TARGET_DIR:-target}
+      case "$target_dir" in /*) ;; *) target_dir=$root/$target_dir ;; esac
+      binary=$target_dir/release/$name
+      ;;
+    *) die "the PGO build failed (RELEASE_PGO=0 builds without it)" ;;
+  esac
 fi
 
 # The binary must report the version it is released as.
