@@ -10,8 +10,9 @@
 #
 # The profile is made from the sources being built, every time; nothing is stored in the repo.
 # Needs llvm-profdata from LLVM 19 or newer: LLVM_PROFDATA, `rustup component add llvm-tools`,
-# or Debian's llvm-19 package. Without one it exits 3 and prints why (callers fall back to the
-# plain release build); any other failure exits 1.
+# or Debian's llvm-19 package, and a toolchain with the profiler runtime (rustup's has it).
+# Without them it exits 3 and prints why (callers fall back to the plain release build); any
+# other failure exits 1.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,8 +48,12 @@ fi
 say "instrumented build"
 rm -rf "$data/raw"
 mkdir -p "$data/raw"
-RUSTFLAGS="${RUSTFLAGS:-} -Cprofile-generate=$data/raw" CARGO_TARGET_DIR=$target/pgo-instrumented \
-  $cargo build --release --locked --target "$host" -p terraform-provider-acronis >&2
+if ! RUSTFLAGS="${RUSTFLAGS:-} -Cprofile-generate=$data/raw" CARGO_TARGET_DIR=$target/pgo-instrumented \
+  $cargo build --release --locked --target "$host" -p terraform-provider-acronis >&2; then
+  # Most likely the toolchain, not the sources: the plain build needs no profiler runtime.
+  say "the instrumented build failed: this toolchain may lack the profiler runtime (profiler_builtins)"
+  exit 3
+fi
 $cargo build --release --locked -p acronis-sim >&2
 instrumented=$target/pgo-instrumented/$host/release/terraform-provider-acronis
 

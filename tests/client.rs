@@ -171,6 +171,20 @@ async fn an_access_token_is_used_as_is() {
     assert!(!format!("{client:?}").contains("minted-elsewhere"));
 }
 
+#[test]
+fn an_access_token_a_header_cannot_carry_is_refused_at_once() {
+    let err = AcronisClient::new(
+        options(
+            "http://127.0.0.1:9",
+            Credentials::AccessToken(Secret::new("minted\nelsewhere")),
+        ),
+        CancellationToken::new(),
+    )
+    .expect_err("a newline cannot be sent in a header");
+    assert!(err.contains("access token"), "{err}");
+    assert!(!err.contains("minted"), "the token leaked: {err}");
+}
+
 #[tokio::test]
 async fn retry_after_is_honoured() {
     let sim = alice();

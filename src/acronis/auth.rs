@@ -59,19 +59,19 @@ impl TokenAnswer {
 }
 
 #[derive(Clone)]
-struct CachedToken {
-    token: Secret,
+struct CachedToken<T> {
+    token: T,
     refresh_at: Instant,
 }
 
-/// The process-wide token cache.
-pub struct TokenCache {
-    current: RwLock<Option<CachedToken>>,
+/// The process-wide token cache, of tokens in whatever form they are sent (`T`).
+pub struct TokenCache<T> {
+    current: RwLock<Option<CachedToken<T>>>,
     /// Held while one caller fetches, so the others wait for its token instead of fetching.
     fetching: tokio::sync::Mutex<()>,
 }
 
-impl Default for TokenCache {
+impl<T> Default for TokenCache<T> {
     fn default() -> Self {
         TokenCache {
             current: RwLock::new(None),
@@ -80,9 +80,9 @@ impl Default for TokenCache {
     }
 }
 
-impl TokenCache {
+impl<T: Clone + PartialEq> TokenCache<T> {
     /// A token that is still fresh, without waiting.
-    pub fn fresh(&self) -> Option<Secret> {
+    pub fn fresh(&self) -> Option<T> {
         let guard = self.current.read().unwrap_or_else(|e| e.into_inner());
         guard
             .as_ref()
@@ -91,10 +91,10 @@ impl TokenCache {
     }
 
     /// A fresh token, calling `fetch` only if no one else fetched one meanwhile.
-    pub async fn get_or_fetch<F, Fut, E>(&self, fetch: F) -> Result<Secret, E>
+    pub async fn get_or_fetch<F, Fut, E>(&self, fetch: F) -> Result<T, E>
     where
         F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = Result<(Secret, Duration), E>>,
+        Fut: std::future::Future<Output = Result<(T, Duration), E>>,
     {
         if let Some(token) = self.fresh() {
             return Ok(token);
@@ -114,7 +114,7 @@ impl TokenCache {
     }
 
     /// Forgets `token` after the API refused it, unless a newer one has replaced it already.
-    pub fn invalidate(&self, token: &Secret) {
+    pub fn invalidate(&self, token: &T) {
         let mut guard = self.current.write().unwrap_or_else(|e| e.into_inner());
         if guard.as_ref().is_some_and(|c| &c.token == token) {
             *guard = None;
@@ -157,7 +157,7 @@ mod tests {
 
     #[tokio::test]
     async fn concurrent_callers_share_one_fetch() {
-        let cache = Arc::new(TokenCache::default());
+        let cache = Arc::new(TokenCache::<Secret>::default());
         let fetches = Arc::new(AtomicU32::new(0));
         let mut tasks = Vec::new();
         for _ in 0..20 {
@@ -180,7 +180,7 @@ mod tests {
 
     #[tokio::test]
     async fn invalidation_forces_a_new_fetch_and_short_tokens_refresh() {
-        let cache = TokenCache::default();
+        let cache = TokenCache::<Secret>::default();
         let fetch = |value: &'static str, secs| {
             move || async move { Ok::<_, ()>((Secret::new(value), Duration::from_secs(secs))) }
         };

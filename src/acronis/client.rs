@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use http::{Method, StatusCode, Uri};
+use http::{HeaderValue, Method, StatusCode, Uri};
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
@@ -38,8 +38,8 @@ pub struct ClientOptions {
 pub struct AcronisClient {
     http: HttpClient,
     base: BaseUrl,
-    credentials: Credentials,
-    tokens: TokenCache,
+    auth: Auth,
+    tokens: TokenCache<Bearer>,
     retry: RetryPolicy,
     timeout: Duration,
     cancel: CancellationToken,
@@ -49,9 +49,26 @@ impl std::fmt::Debug for AcronisClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AcronisClient")
             .field("base", &self.base.as_str())
-            .field("credentials", &self.credentials)
+            .field("auth", &self.auth)
             .finish_non_exhaustive()
     }
+}
+
+/// A token as it is sent: its `Authorization: Bearer` header, built and checked once per token
+/// rather than for every call (Acronis tokens are JWTs of about a kilobyte). Sensitive: its
+/// `Debug` shows no token.
+type Bearer = HeaderValue;
+
+/// How calls are authorised.
+#[derive(Debug)]
+enum Auth {
+    /// A token minted elsewhere, as it is sent.
+    Fixed(Bearer),
+    /// Tokens fetched with the API client's credentials.
+    Fetched {
+        client_id: String,
+        client_secret: Secret,
+    },
 }
 
 /// A response that arrived, with its body read.
@@ -79,10 +96,23 @@ impl AcronisClient {
             tls: tls::client_config(options.extra_ca_pem.as_deref())?,
             proxy: options.proxy,
         })?;
+        let auth = match options.credentials {
+            Credentials::AccessToken(token) => Auth::Fixed(
+                transport::bearer(token.expose())
+                    .map_err(|_| "the access token holds characters an HTTP header cannot carry")?,
+            ),
+            Credentials::ClientSecret {
+                client_id,
+                client_secret,
+            } => Auth::Fetched {
+                client_id,
+                client_secret,
+            },
+        };
         Ok(AcronisClient {
             http,
             base: options.base_url,
-            credentials: options.credentials,
+            auth,
             tokens: TokenCache::default(),
             retry: options.retry,
             timeout: options.request_timeout,
@@ -214,14 +244,11 @@ impl AcronisClient {
             let request = HttpRequest {
                 method: method.clone(),
                 uri: &uri,
-                authorization: Some(
-                    transport::bearer(token.expose())
-                        .map_err(|e| transport_error(op, e, self.timeout))?,
-                ),
+                authorization: Some(token.clone()),
                 body: body.clone(),
             };
             let answer = self.send_with_retries(op, &request, path).await?;
-            let may_refresh = matches!(self.credentials, Credentials::ClientSecret { .. });
+            let may_refresh = matches!(self.auth, Auth::Fetched { .. });
             if answer.status == StatusCode::UNAUTHORIZED && may_refresh && !refreshed {
                 // The token may have been revoked or expired early: one fresh token, once.
                 self.tokens.invalidate(&token);
@@ -316,10 +343,10 @@ impl AcronisClient {
     }
 
     /// The current access token, fetched if there is none fresh.
-    async fn token(&self) -> Result<Secret, ApiError> {
-        match &self.credentials {
-            Credentials::AccessToken(token) => Ok(token.clone()),
-            Credentials::ClientSecret {
+    async fn token(&self) -> Result<Bearer, ApiError> {
+        match &self.auth {
+            Auth::Fixed(token) => Ok(token.clone()),
+            Auth::Fetched {
                 client_id,
                 client_secret,
             } => {
@@ -335,7 +362,7 @@ impl AcronisClient {
         &self,
         client_id: &str,
         client_secret: &Secret,
-    ) -> Result<(Secret, Duration), ApiError> {
+    ) -> Result<(Bearer, Duration), ApiError> {
         let op = Operation::Token;
         let uri = self.uri(&op, "idp/token")?;
         let request = HttpRequest {
@@ -361,8 +388,12 @@ impl AcronisClient {
                 detail: "the token answer has an empty access_token".into(),
             });
         }
-        let lifetime = token.lifetime(SystemTime::now());
-        Ok((Secret::new(token.access_token), lifetime))
+        let bearer =
+            transport::bearer(&token.access_token).map_err(|_| ApiError::InvalidResponse {
+                operation: op.clone(),
+                detail: "the access_token holds characters an HTTP header cannot carry".into(),
+            })?;
+        Ok((bearer, token.lifetime(SystemTime::now())))
     }
 }
 
