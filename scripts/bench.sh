@@ -24,7 +24,7 @@ case "${1:-}" in
           export BENCH_PROVIDER=$pgo_build BENCH_BUILD="release, PGO (scripts/pgo.sh)" ;;
         3)
           echo "bench: measuring the release build without PGO" >&2
-          export BENCH_BUILD="release, no PGO (no usable llvm-profdata)" ;;
+          export BENCH_BUILD="release, no PGO (scripts/pgo.sh could not make one; see above)" ;;
         *) exit "$status" ;;
       esac
     fi

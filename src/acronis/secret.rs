@@ -4,7 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-/// Shared, not copied: every API call takes the current token.
+/// Shared, not copied, when cloned.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(Arc<str>);
 
