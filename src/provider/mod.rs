@@ -119,6 +119,15 @@ fn decode(
     }
 }
 
+/// Decodes a value of `acronis_user_status` (a configuration, a state or its identity, whose
+/// one attribute is the resource's `user_id`).
+fn user_status_value(
+    value: Option<&proto::DynamicValue>,
+    what: &str,
+) -> Result<Value, Diagnostics> {
+    decode(value, &user_status::SCHEMA, what)
+}
+
 fn identity_data(identity: Option<Value>) -> Option<proto::ResourceIdentityData> {
     identity.map(|v| proto::ResourceIdentityData {
         identity_data: Some(v.to_dynamic()),
@@ -227,11 +236,7 @@ impl Provider for AcronisProvider {
         let req = request.into_inner();
         let diags = match (
             req.type_name.as_str(),
-            decode(
-                req.config.as_ref(),
-                &user_status::SCHEMA,
-                "resource configuration",
-            ),
+            user_status_value(req.config.as_ref(), "resource configuration"),
         ) {
             (_, Err(d)) => d,
             (user_status::TYPE_NAME, Ok(cfg)) => user_status::validate(&cfg),
@@ -349,11 +354,7 @@ impl Provider for AcronisProvider {
         let req = request.into_inner();
         let result = traced("ReadResource", &req.type_name, async {
             expect_type("resource", user_status::TYPE_NAME, &req.type_name)?;
-            let state = decode(
-                req.current_state.as_ref(),
-                &user_status::SCHEMA,
-                "current state",
-            )?;
+            let state = user_status_value(req.current_state.as_ref(), "current state")?;
             if state.is_null() {
                 return Ok(Value::Null);
             }
@@ -367,12 +368,8 @@ impl Provider for AcronisProvider {
             Ok(state) => (state, Diagnostics::new()),
             // On failure the current state stands: nothing is lost.
             Err(d) => (
-                decode(
-                    req.current_state.as_ref(),
-                    &user_status::SCHEMA,
-                    "current state",
-                )
-                .unwrap_or(Value::Null),
+                user_status_value(req.current_state.as_ref(), "current state")
+                    .unwrap_or(Value::Null),
                 d,
             ),
         };
@@ -392,17 +389,9 @@ impl Provider for AcronisProvider {
         let req = request.into_inner();
         let result = (|| -> Result<_, Diagnostics> {
             expect_type("resource", user_status::TYPE_NAME, &req.type_name)?;
-            let prior = decode(
-                req.prior_state.as_ref(),
-                &user_status::SCHEMA,
-                "prior state",
-            )?;
-            let proposed = decode(
-                req.proposed_new_state.as_ref(),
-                &user_status::SCHEMA,
-                "proposed state",
-            )?;
-            let config = decode(req.config.as_ref(), &user_status::SCHEMA, "configuration")?;
+            let prior = user_status_value(req.prior_state.as_ref(), "prior state")?;
+            let proposed = user_status_value(req.proposed_new_state.as_ref(), "proposed state")?;
+            let config = user_status_value(req.config.as_ref(), "configuration")?;
             let plan = user_status::plan(&prior, &proposed, &config);
             Ok((prior, plan))
         })();
@@ -440,28 +429,15 @@ impl Provider for AcronisProvider {
         let req = request.into_inner();
         let user = async {
             expect_type("resource", user_status::TYPE_NAME, &req.type_name)?;
-            let prior = decode(
-                req.prior_state.as_ref(),
-                &user_status::SCHEMA,
-                "prior state",
-            )?;
-            let planned = decode(
-                req.planned_state.as_ref(),
-                &user_status::SCHEMA,
-                "planned state",
-            )?;
+            let prior = user_status_value(req.prior_state.as_ref(), "prior state")?;
+            let planned = user_status_value(req.planned_state.as_ref(), "planned state")?;
             let client = self.client()?;
             Ok(user_status::apply(&client, &prior, &planned).await)
         };
         let (new_state, diags) = match traced("ApplyResourceChange", &req.type_name, user).await {
             Ok(outcome) => outcome,
             Err(d) => (
-                decode(
-                    req.prior_state.as_ref(),
-                    &user_status::SCHEMA,
-                    "prior state",
-                )
-                .unwrap_or(Value::Null),
+                user_status_value(req.prior_state.as_ref(), "prior state").unwrap_or(Value::Null),
                 d,
             ),
         };
@@ -482,8 +458,7 @@ impl Provider for AcronisProvider {
         let result = traced("ImportResourceState", &req.type_name, async {
             expect_type("resource", user_status::TYPE_NAME, &req.type_name)?;
             let from_identity = match req.identity.as_ref().and_then(|i| i.identity_data.as_ref()) {
-                // The identity's one attribute, user_id, is one of the resource's.
-                Some(dv) => decode(Some(dv), &user_status::SCHEMA, "import identity")?
+                Some(dv) => user_status_value(Some(dv), "import identity")?
                     .get("user_id")
                     .as_str()
                     .map(str::to_owned),
