@@ -316,16 +316,21 @@ impl<'a> MsgpackReader<'a> {
         utf8(self.take(len)?).map(str::to_owned)
     }
 
-    /// An object key: a string (or, from older encoders, binary), borrowed when it is a known
-    /// name.
+    /// The length of the string that `marker` starts (binary counts: older encoders sent
+    /// strings that way), or `None` when it starts any other kind of value.
+    fn string_len(&mut self, marker: u8) -> Result<Option<usize>, DecodeError> {
+        Ok(Some(match marker {
+            0xa0..=0xbf => usize::from(marker & 0x1f),
+            0xc4..=0xc6 => self.len(1 << (marker - 0xc4))?,
+            0xd9..=0xdb => self.len(1 << (marker - 0xd9))?,
+            _ => return Ok(None),
+        }))
+    }
+
+    /// An object key: a string, borrowed when it is a known name.
     fn key(&mut self) -> Result<Name, DecodeError> {
         let marker = self.take(1)?[0];
-        let len = match marker {
-            0xa0..=0xbf => usize::from(marker & 0x1f),
-            0xd9..=0xdb => self.len(1 << (marker - 0xd9))?,
-            0xc4..=0xc6 => self.len(1 << (marker - 0xc4))?,
-            _ => return Err(DecodeError::NonStringKey),
-        };
+        let len = self.string_len(marker)?.ok_or(DecodeError::NonStringKey)?;
         let bytes = self.take(len)?;
         Ok(match (self.known)(bytes) {
             Some(name) => Cow::Borrowed(name),
@@ -338,20 +343,17 @@ impl<'a> MsgpackReader<'a> {
             return Err(DecodeError::TooDeep);
         }
         let marker = self.take(1)?[0];
+        if let Some(len) = self.string_len(marker)? {
+            return Ok(Value::String(self.string(len)?));
+        }
         Ok(match marker {
             0x00..=0x7f => Value::from(i64::from(marker)),
             0xe0..=0xff => Value::from(i64::from(marker as i8)),
             0x80..=0x8f => self.object(usize::from(marker & 0x0f), depth)?,
             0x90..=0x9f => self.list(usize::from(marker & 0x0f), depth)?,
-            0xa0..=0xbf => Value::String(self.string(usize::from(marker & 0x1f))?),
             0xc0 => Value::Null,
             0xc2 => Value::Bool(false),
             0xc3 => Value::Bool(true),
-            // Binary: older encoders sent strings this way.
-            0xc4..=0xc6 => {
-                let len = self.len(1 << (marker - 0xc4))?;
-                Value::String(self.string(len)?)
-            }
             // Extensions, of any type, are unknown values; refinements are not used.
             0xc7..=0xc9 => {
                 let len = self.len(1 << (marker - 0xc7))?;
@@ -380,10 +382,6 @@ impl<'a> MsgpackReader<'a> {
                 let shift = 64 - 8 * width as u32;
                 Value::from(((raw << shift) as i64) >> shift)
             }
-            0xd9..=0xdb => {
-                let len = self.len(1 << (marker - 0xd9))?;
-                Value::String(self.string(len)?)
-            }
             0xdc | 0xdd => {
                 let len = self.len(if marker == 0xdc { 2 } else { 4 })?;
                 self.list(len, depth)?
@@ -392,7 +390,12 @@ impl<'a> MsgpackReader<'a> {
                 let len = self.len(if marker == 0xde { 2 } else { 4 })?;
                 self.object(len, depth)?
             }
-            0xc1 => return Err(DecodeError::Msgpack("reserved marker 0xc1".into())),
+            // Only the reserved 0xc1 is left: strings were read above.
+            _ => {
+                return Err(DecodeError::Msgpack(format!(
+                    "reserved marker {marker:#04x}"
+                )))
+            }
         })
     }
 
