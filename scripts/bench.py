@@ -911,25 +911,24 @@ def find_terraform():
         text=True).stdout.strip()
 
 
+def run_locked(mode, *args):
+    """Runs one of the single-purpose modes with Terraform found and the benchmark lock held."""
+    terraform = find_terraform()
+    lock = exclusive_lock()
+    mode(terraform, *args)
+    lock.close()
+
+
 def main():
     if len(sys.argv) >= 4 and sys.argv[1] == "--compare":
-        terraform = find_terraform()
-        lock = exclusive_lock()
         builds = [os.path.abspath(b) for b in sys.argv[3:]]
-        compare(terraform, builds, int(sys.argv[2]), int(os.environ.get("BENCH_RUNS", "4")))
-        lock.close()
+        run_locked(compare, builds, int(sys.argv[2]), int(os.environ.get("BENCH_RUNS", "4")))
         return
     if len(sys.argv) == 3 and sys.argv[1] == "--instructions":
-        terraform = find_terraform()
-        lock = exclusive_lock()
-        count_instructions(terraform, int(sys.argv[2]))
-        lock.close()
+        run_locked(count_instructions, int(sys.argv[2]))
         return
     if len(sys.argv) == 3 and sys.argv[1] == "--train":
-        terraform = find_terraform()
-        lock = exclusive_lock()
-        train(terraform, os.path.abspath(sys.argv[2]))
-        lock.close()
+        run_locked(train, os.path.abspath(sys.argv[2]))
         return
     if len(sys.argv) == 3 and sys.argv[1] == "--report":
         # Re-renders a saved run (e.g. after changing the report) without measuring again.
