@@ -10,10 +10,8 @@
 //! - [`provider`], [`resources`], [`data_sources`]: the Acronis provider built from the above.
 
 pub mod acronis;
-pub mod data_sources;
-pub mod docs;
+pub mod framework;
 pub mod logging;
 pub mod plugin;
 pub mod provider;
-pub mod resources;
 pub mod tfplugin;

@@ -3,9 +3,12 @@
 
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
 use crate::acronis::{BaseUrl, ClientOptions, Credentials, ProxySettings, RetryPolicy, Secret};
+use crate::framework::Field;
 use crate::tfplugin::schema::{Attribute, Mode, SchemaDef, Type};
-use crate::tfplugin::{Diagnostic, Diagnostics, Value};
+use crate::tfplugin::{Diagnostic, Diagnostics};
 
 pub const SCHEMA: SchemaDef = SchemaDef {
     version: 0,
@@ -74,61 +77,83 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("ACRONIS_CA_FILE", "ca_file"),
 ];
 
+/// The provider block. No `Debug`: it holds the secret and the token.
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProviderConfig {
+    pub base_url: Field<String>,
+    pub client_id: Field<String>,
+    pub client_secret: Field<String>,
+    pub access_token: Field<String>,
+    pub ca_file: Field<String>,
+    /// Numbers as Terraform sends them, so that a fraction is reported, not refused unread.
+    pub max_retries: Field<f64>,
+    pub request_timeout: Field<f64>,
+}
+
 const DEFAULT_MAX_RETRIES: i64 = 3;
 const MAX_RETRIES_LIMIT: i64 = 10;
 const DEFAULT_TIMEOUT_SECS: i64 = 30;
 const TIMEOUT_LIMIT_SECS: i64 = 600;
 
+impl ProviderConfig {
+    /// The string arguments with their names.
+    fn strings(&self) -> [(&'static str, &Field<String>); 5] {
+        [
+            ("base_url", &self.base_url),
+            ("client_id", &self.client_id),
+            ("client_secret", &self.client_secret),
+            ("access_token", &self.access_token),
+            ("ca_file", &self.ca_file),
+        ]
+    }
+}
+
 /// Checks what can be checked before the environment is consulted: known values only.
-pub fn validate(config: &Value) -> Diagnostics {
+pub fn validate(config: &ProviderConfig) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    if let Some(raw) = config
-        .get("base_url")
-        .as_str()
-        .filter(|s| !s.trim().is_empty())
-    {
+    if let Some(raw) = config.base_url.as_deref().filter(|s| !s.trim().is_empty()) {
         if let Err(e) = BaseUrl::parse(raw) {
             diags.push(invalid_base_url(&e.to_string()));
         }
     }
-    for name in [
-        "base_url",
-        "client_id",
-        "client_secret",
-        "access_token",
-        "ca_file",
-    ] {
-        if let Some(s) = config.get(name).as_str() {
-            if s.trim().is_empty() {
-                diags.push(
-                    Diagnostic::error(
-                        format!("Empty {name}"),
-                        format!("{name} is set to an empty string; remove it to use the environment variable, or give a value."),
-                    )
-                    .at(name),
-                );
-            }
+    for (name, value) in config.strings() {
+        if value.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            diags.push(
+                Diagnostic::error(
+                    format!("Empty {name}"),
+                    format!("{name} is set to an empty string; remove it to use the environment variable, or give a value."),
+                )
+                .at(name),
+            );
         }
     }
-    if let Err(d) = number_in_range(
-        config,
+    for result in [max_retries(config), request_timeout(config)] {
+        if let Err(d) = result {
+            diags.push(d);
+        }
+    }
+    diags
+}
+
+fn max_retries(config: &ProviderConfig) -> Result<i64, Diagnostic> {
+    number_in_range(
+        &config.max_retries,
         "max_retries",
         0,
         MAX_RETRIES_LIMIT,
         DEFAULT_MAX_RETRIES,
-    ) {
-        diags.push(d);
-    }
-    if let Err(d) = number_in_range(
-        config,
+    )
+}
+
+fn request_timeout(config: &ProviderConfig) -> Result<i64, Diagnostic> {
+    number_in_range(
+        &config.request_timeout,
         "request_timeout",
         1,
         TIMEOUT_LIMIT_SECS,
         DEFAULT_TIMEOUT_SECS,
-    ) {
-        diags.push(d);
-    }
-    diags
+    )
 }
 
 fn invalid_base_url(reason: &str) -> Diagnostic {
@@ -139,38 +164,38 @@ fn invalid_base_url(reason: &str) -> Diagnostic {
     .at("base_url")
 }
 
-/// A whole number in `min..=max`, or `default` when null.
+/// A whole number in `min..=max`, or `default` when null or not yet known.
 fn number_in_range(
-    config: &Value,
+    value: &Field<f64>,
     name: &str,
     min: i64,
     max: i64,
     default: i64,
 ) -> Result<i64, Diagnostic> {
-    let value = config.get(name);
-    if value.is_null() || value.is_unknown() {
+    let Some(&n) = value.known() else {
         return Ok(default);
-    }
-    match value.as_i64() {
-        Some(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(Diagnostic::error(
+    };
+    if n.fract() == 0.0 && (min as f64..=max as f64).contains(&n) {
+        Ok(n as i64)
+    } else {
+        Err(Diagnostic::error(
             format!("Invalid {name}"),
             format!("{name} must be a whole number from {min} to {max}."),
         )
-        .at(name)),
+        .at(name))
     }
 }
 
 /// Resolves the provider block and the environment into client settings, or says exactly what
 /// is missing or wrong.
 pub fn resolve(
-    config: &Value,
+    config: &ProviderConfig,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<ClientOptions, Diagnostics> {
     let mut diags = validate(config);
-    let setting = |name: &str, var: &str, diags: &mut Diagnostics| -> Option<String> {
-        match config.get(name) {
-            Value::Unknown => {
+    let mut setting = |name: &str, value: &Field<String>, var: &str| -> Option<String> {
+        match value {
+            Field::Unknown => {
                 diags.push(
                     Diagnostic::error(
                         format!("Unknown {name}"),
@@ -180,23 +205,27 @@ pub fn resolve(
                 );
                 None
             }
-            Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
-            _ => env(var)
+            Field::Known(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+            Field::Null => env(var)
                 .map(|s| s.trim().to_owned())
                 .filter(|s| !s.is_empty()),
         }
     };
-    let base_url = setting("base_url", "ACRONIS_BASE_URL", &mut diags);
-    let client_id = setting("client_id", "ACRONIS_CLIENT_ID", &mut diags);
-    let client_secret = setting("client_secret", "ACRONIS_CLIENT_SECRET", &mut diags);
-    let access_token = setting("access_token", "ACRONIS_ACCESS_TOKEN", &mut diags);
-    let ca_file = setting("ca_file", "ACRONIS_CA_FILE", &mut diags);
+    let base_url = setting("base_url", &config.base_url, "ACRONIS_BASE_URL");
+    let client_id = setting("client_id", &config.client_id, "ACRONIS_CLIENT_ID");
+    let client_secret = setting(
+        "client_secret",
+        &config.client_secret,
+        "ACRONIS_CLIENT_SECRET",
+    );
+    let access_token = setting("access_token", &config.access_token, "ACRONIS_ACCESS_TOKEN");
+    let ca_file = setting("ca_file", &config.ca_file, "ACRONIS_CA_FILE");
 
     let base_url = match base_url.as_deref().map(BaseUrl::parse) {
         Some(Ok(url)) => Some(url),
         Some(Err(e)) => {
             // A bad value from the provider block is already reported by `validate`.
-            if config.get("base_url").is_null() {
+            if config.base_url.is_null() {
                 diags.push(invalid_base_url(&e.to_string()));
             }
             None
@@ -226,22 +255,8 @@ pub fn resolve(
             None
         }
     });
-    let max_retries = number_in_range(
-        config,
-        "max_retries",
-        0,
-        MAX_RETRIES_LIMIT,
-        DEFAULT_MAX_RETRIES,
-    )
-    .unwrap_or(DEFAULT_MAX_RETRIES);
-    let timeout = number_in_range(
-        config,
-        "request_timeout",
-        1,
-        TIMEOUT_LIMIT_SECS,
-        DEFAULT_TIMEOUT_SECS,
-    )
-    .unwrap_or(DEFAULT_TIMEOUT_SECS);
+    let max_retries = max_retries(config).unwrap_or(DEFAULT_MAX_RETRIES);
+    let timeout = request_timeout(config).unwrap_or(DEFAULT_TIMEOUT_SECS);
 
     match (base_url, credentials) {
         (Some(base_url), Some(credentials)) if !diags.has_errors() => Ok(ClientOptions {

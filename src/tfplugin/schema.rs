@@ -1,24 +1,38 @@
 //! Builders for schemas as the protocol describes them: attributes with a type, flags and a
 //! Markdown description. Types are written as Terraform's JSON type constraints.
 
-use super::proto::{schema, DynamicValue, Schema, StringKind};
+use super::proto::{resource_identity_schema, schema, DynamicValue, ResourceIdentitySchema};
+use super::proto::{Schema, StringKind};
 use super::{DecodeError, Diagnostic, Diagnostics, Value};
 
-/// The primitive types this provider's schemas use.
+/// The types this provider's schemas use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Type {
     String,
     Bool,
     Number,
+    /// A list of objects with these attributes (their modes are those of the list).
+    ObjectList(&'static [Attribute]),
 }
 
 impl Type {
     /// The JSON type constraint, e.g. `"string"` (with its quotes).
     pub fn json(self) -> Vec<u8> {
+        self.constraint().to_string().into_bytes()
+    }
+
+    fn constraint(self) -> serde_json::Value {
         match self {
-            Type::String => b"\"string\"".to_vec(),
-            Type::Bool => b"\"bool\"".to_vec(),
-            Type::Number => b"\"number\"".to_vec(),
+            Type::String => "string".into(),
+            Type::Bool => "bool".into(),
+            Type::Number => "number".into(),
+            Type::ObjectList(attributes) => {
+                let fields: serde_json::Map<_, _> = attributes
+                    .iter()
+                    .map(|a| (a.name.to_owned(), a.ty.constraint()))
+                    .collect();
+                serde_json::json!(["list", ["object", fields]])
+            }
         }
     }
 
@@ -28,6 +42,7 @@ impl Type {
             Type::String => "String",
             Type::Bool => "Boolean",
             Type::Number => "Number",
+            Type::ObjectList(_) => "List of Object",
         }
     }
 }
@@ -107,15 +122,10 @@ impl SchemaDef {
         }
     }
 
-    /// Decodes a value of this schema: its attribute names are not allocated again for each
-    /// value (docs/PERFORMANCE.md).
+    /// Decodes a value of this schema, borrowing its attribute names (nested ones too) instead
+    /// of allocating them for every value.
     pub fn decode(&self, dv: &DynamicValue) -> Result<Value, DecodeError> {
-        Value::from_dynamic_naming(dv, &|key| {
-            self.attributes
-                .iter()
-                .map(|a| a.name)
-                .find(|name| name.as_bytes() == key)
-        })
+        Value::from_dynamic_naming(dv, &|key| known_name(self.attributes, key))
     }
 
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
@@ -140,6 +150,54 @@ impl SchemaDef {
                 .at(a.name)
             })
             .collect()
+    }
+}
+
+/// The attribute name, among `attributes` and those nested in them, that `key` spells.
+fn known_name(attributes: &'static [Attribute], key: &[u8]) -> Option<&'static str> {
+    attributes.iter().find_map(|a| {
+        if a.name.as_bytes() == key {
+            return Some(a.name);
+        }
+        match a.ty {
+            Type::ObjectList(nested) => known_name(nested, key),
+            _ => None,
+        }
+    })
+}
+
+/// A resource's identity: the attributes that name one remote object, for import by identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentitySchemaDef {
+    pub version: i64,
+    pub attributes: &'static [IdentityAttribute],
+}
+
+/// One attribute of an identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityAttribute {
+    pub name: &'static str,
+    pub ty: Type,
+    pub required_for_import: bool,
+    pub description: &'static str,
+}
+
+impl IdentitySchemaDef {
+    pub fn to_proto(&self) -> ResourceIdentitySchema {
+        ResourceIdentitySchema {
+            version: self.version,
+            identity_attributes: self
+                .attributes
+                .iter()
+                .map(|a| resource_identity_schema::IdentityAttribute {
+                    name: a.name.to_owned(),
+                    r#type: a.ty.json().into(),
+                    required_for_import: a.required_for_import,
+                    optional_for_import: !a.required_for_import,
+                    description: a.description.to_owned(),
+                })
+                .collect(),
+        }
     }
 }
 

@@ -1,9 +1,13 @@
 //! The provider block against good and bad input, each bad value with its diagnostic.
 
 use super::*;
+use crate::framework::from_value;
+use crate::tfplugin::Value;
 
-fn config(pairs: &[(&str, Value)]) -> Value {
-    Value::object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())))
+/// A provider block with the attributes `pairs` sets, the others null.
+fn config(pairs: &[(&str, Value)]) -> ProviderConfig {
+    let value = Value::object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())));
+    from_value(&value).expect("a provider block")
 }
 
 fn no_env(_: &str) -> Option<String> {
@@ -62,7 +66,7 @@ fn environment_variables_fill_in_what_the_block_leaves_out() {
 
 #[test]
 fn bad_input_gets_a_diagnostic_at_its_attribute() {
-    let cases: Vec<(Value, &str, &str)> = vec![
+    let cases: Vec<(ProviderConfig, &str, &str)> = vec![
         (
             config(&[("base_url", "".into())]),
             "Empty base_url",
@@ -150,7 +154,7 @@ fn bad_input_gets_a_diagnostic_at_its_attribute() {
         assert_eq!(
             summaries(&diags),
             vec![(summary.to_owned(), vec![attribute.to_owned()])],
-            "{cfg:?}"
+            "{summary}"
         );
     }
 }

@@ -1,15 +1,19 @@
-//! Keeps the committed `docs/` identical to what `src/docs.rs` renders from the schemas and
+//! Keeps the committed `docs/` identical to what `render.rs` renders from the schemas and
 //! `examples/`: a mismatch fails with the command that fixes it, and `UPDATE_DOCS=1` (what
 //! `make docs` sets) writes the pages instead. Also checks that every resource and data source
-//! the provider serves has a page.
+//! the provider serves has a page. The renderer lives beside it (`render.rs`): it is a
+//! development tool, not part of the provider.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use terraform_provider_acronis::docs;
+use terraform_provider_acronis::framework::Server;
 use terraform_provider_acronis::provider::AcronisProvider;
 use terraform_provider_acronis::tfplugin::proto::get_provider_schema;
 use terraform_provider_acronis::tfplugin::proto::provider_server::Provider as _;
+
+mod render;
+use render as docs;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -77,13 +81,13 @@ fn no_page_documents_a_type_the_provider_lacks() {
 
 #[tokio::test]
 async fn every_type_the_provider_serves_has_a_page() {
-    let answer = AcronisProvider::with_env(|_| None)
+    let answer = Server::new(AcronisProvider::with_env(|_| None))
         .get_provider_schema(tonic::Request::new(get_provider_schema::Request {}))
         .await
         .expect("GetProviderSchema")
         .into_inner();
     let documented = |kind: docs::Kind| -> BTreeSet<String> {
-        docs::TYPES
+        docs::types()
             .iter()
             .filter(|t| t.kind == kind)
             .map(|t| t.type_name.to_owned())
@@ -93,15 +97,15 @@ async fn every_type_the_provider_serves_has_a_page() {
     assert_eq!(
         documented(docs::Kind::Resource),
         served(answer.resource_schemas.keys().collect()),
-        "resources with pages vs resources served: add the new one to docs::TYPES"
+        "resources with pages vs resources served"
     );
     assert_eq!(
         documented(docs::Kind::DataSource),
         served(answer.data_source_schemas.keys().collect()),
-        "data sources with pages vs data sources served: add the new one to docs::TYPES"
+        "data sources with pages vs data sources served"
     );
     // The pages describe the very schemas Terraform is given.
-    for t in docs::TYPES {
+    for t in docs::types() {
         let schemas = match t.kind {
             docs::Kind::Resource => &answer.resource_schemas,
             docs::Kind::DataSource => &answer.data_source_schemas,

@@ -7,16 +7,17 @@
 //! opening with YAML front matter, then the description, `## Example Usage` and `## Schema`
 //! with the attributes grouped as Required, Optional and Read-Only.
 //!
-//! `tests/docs.rs` compares the committed `docs/` with [`render_all`]; `make docs` rewrites it.
+//! The pages list what the provider's registry serves, so a new type gets its page without
+//! being named here. `main.rs` compares the committed `docs/` with [`render_all`]; `make docs`
+//! rewrites it.
 
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::data_sources::user as user_data;
-use crate::provider::config;
-use crate::resources::user_status;
-use crate::tfplugin::proto::ResourceIdentitySchema;
-use crate::tfplugin::schema::{Attribute, Mode, SchemaDef};
+use terraform_provider_acronis::provider::{config, registry};
+use terraform_provider_acronis::tfplugin::schema::{
+    Attribute, IdentitySchemaDef, Mode, SchemaDef, Type,
+};
 
 /// The prefix every type name of this provider starts with; page names leave it out.
 const TYPE_PREFIX: &str = "acronis_";
@@ -60,24 +61,26 @@ pub struct TypeDoc {
     pub type_name: &'static str,
     pub schema: &'static SchemaDef,
     /// The identity schema of a resource that can be imported; `None` for no import section.
-    pub identity: Option<fn() -> ResourceIdentitySchema>,
+    pub identity: Option<&'static IdentitySchemaDef>,
 }
 
-/// Every resource and data source with a page, in the order [`render_all`] returns them.
-pub const TYPES: &[TypeDoc] = &[
-    TypeDoc {
+/// Every resource, then every data source, of the provider's registry.
+pub fn types() -> Vec<TypeDoc> {
+    let registry = registry();
+    let resources = registry.resources().map(|r| TypeDoc {
         kind: Kind::Resource,
-        type_name: user_status::TYPE_NAME,
-        schema: &user_status::SCHEMA,
-        identity: Some(user_status::identity_schema),
-    },
-    TypeDoc {
+        type_name: r.type_name(),
+        schema: r.schema(),
+        identity: r.identity_schema(),
+    });
+    let data_sources = registry.data_sources().map(|d| TypeDoc {
         kind: Kind::DataSource,
-        type_name: user_data::TYPE_NAME,
-        schema: &user_data::SCHEMA,
+        type_name: d.type_name(),
+        schema: d.schema(),
         identity: None,
-    },
-];
+    });
+    resources.chain(data_sources).collect()
+}
 
 /// Every page: its path relative to the repository root (e.g. `docs/index.md`) and its
 /// Markdown. `examples_root` is the `examples/` folder the pages embed files from.
@@ -86,8 +89,8 @@ pub fn render_all(examples_root: &Path) -> io::Result<Vec<(PathBuf, String)>> {
         PathBuf::from("docs/index.md"),
         render_provider(examples_root)?,
     )];
-    for doc in TYPES {
-        pages.push((page_path(doc), render_type(doc, examples_root)?));
+    for doc in types() {
+        pages.push((page_path(&doc), render_type(&doc, examples_root)?));
     }
     Ok(pages)
 }
@@ -139,7 +142,7 @@ pub fn render_type(doc: &TypeDoc, examples_root: &Path) -> io::Result<String> {
     if let Some(identity) = doc.identity {
         page.push_str(&import_section(
             doc.type_name,
-            &identity(),
+            identity,
             examples_root,
             &folder,
         )?);
@@ -206,6 +209,26 @@ pub fn schema_section(schema: &SchemaDef) -> String {
             out.push_str(&attribute_line(attribute));
         }
     }
+    for attribute in schema.attributes {
+        if let Type::ObjectList(nested) = attribute.ty {
+            out.push_str(&nested_section(attribute, nested));
+        }
+    }
+    out
+}
+
+/// The attributes of the objects in a list attribute, under an anchor its line links to.
+fn nested_section(attribute: &Attribute, nested: &[Attribute]) -> String {
+    let mut out = format!(
+        "\n<a id=\"nestedatt--{name}\"></a>\n### Nested Schema for `{name}`\n\n{group}:\n\n",
+        name = attribute.name,
+        group = group_of(attribute.mode),
+    );
+    let mut nested: Vec<&Attribute> = nested.iter().collect();
+    nested.sort_by_key(|a| a.name);
+    for a in nested {
+        out.push_str(&attribute_line(a));
+    }
     out
 }
 
@@ -226,8 +249,15 @@ pub fn attribute_line(attribute: &Attribute) -> String {
     } else {
         ""
     };
+    let nested = match attribute.ty {
+        Type::ObjectList(_) => format!(
+            " (see [below for nested schema](#nestedatt--{}))",
+            attribute.name
+        ),
+        _ => String::new(),
+    };
     format!(
-        "- `{}` ({}{flags}) {}\n",
+        "- `{}` ({}{flags}) {}{nested}\n",
         attribute.name,
         attribute.ty.name(),
         attribute.description
@@ -238,7 +268,7 @@ pub fn attribute_line(attribute: &Attribute) -> String {
 /// identity, and the identity's attributes.
 fn import_section(
     type_name: &str,
-    identity: &ResourceIdentitySchema,
+    identity: &IdentitySchemaDef,
     examples_root: &Path,
     folder: &Path,
 ) -> io::Result<String> {
@@ -260,7 +290,7 @@ fn import_section(
     out.push_str(&code_block("terraform", &by_identity));
     out.push_str("\n### Identity Schema\n");
     let (required, optional): (Vec<_>, Vec<_>) = identity
-        .identity_attributes
+        .attributes
         .iter()
         .partition(|a| a.required_for_import);
     for (heading, attributes) in [("Required", required), ("Optional", optional)] {
@@ -272,22 +302,12 @@ fn import_section(
             out.push_str(&format!(
                 "- `{}` ({}) {}\n",
                 a.name,
-                identity_type_name(&a.r#type),
+                a.ty.name(),
                 a.description
             ));
         }
     }
     Ok(out)
-}
-
-/// The documentation name of a JSON type constraint of an identity attribute.
-fn identity_type_name(json: &[u8]) -> &'static str {
-    match json {
-        b"\"string\"" => "String",
-        b"\"number\"" => "Number",
-        b"\"bool\"" => "Boolean",
-        _ => "Dynamic",
-    }
 }
 
 /// `## Environment Variables`: every variable the provider reads, from [`config::ENVIRONMENT`].
@@ -381,20 +401,25 @@ both a token and client credentials is an error.
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tfplugin::schema::Type;
 
     /// A temporary `examples/` tree with a marker line in every file the pages embed.
     fn examples() -> tempfile::TempDir {
         let dir = tempfile::tempdir().expect("tempdir");
-        let files = [
-            "provider/provider.tf",
-            "resources/acronis_user_status/resource.tf",
-            "resources/acronis_user_status/import.sh",
-            "resources/acronis_user_status/import-by-string-id.tf",
-            "resources/acronis_user_status/import-by-identity.tf",
-            "data-sources/acronis_user/data-source.tf",
-        ];
-        for file in files {
+        let mut files = vec!["provider/provider.tf".to_owned()];
+        for t in types() {
+            let folder = format!("{}/{}", t.kind.folder(), t.type_name);
+            files.push(format!("{folder}/{}", t.kind.example_file()));
+            if t.identity.is_some() {
+                for name in [
+                    "import.sh",
+                    "import-by-string-id.tf",
+                    "import-by-identity.tf",
+                ] {
+                    files.push(format!("{folder}/{name}"));
+                }
+            }
+        }
+        for file in &files {
             let path = dir.path().join(file);
             std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
             std::fs::write(&path, format!("# marker of {file}\n\n\n")).expect("write example");
@@ -474,7 +499,8 @@ mod tests {
     #[test]
     fn attributes_are_grouped_by_how_they_are_set() {
         let dir = examples();
-        let resource = render_type(&TYPES[0], dir.path()).expect("render");
+        let types = types();
+        let resource = render_type(&types[0], dir.path()).expect("render");
         assert_eq!(names(&group(&resource, "Required")), ["enabled", "user_id"]);
         // Optional with a provider-chosen default is still optional to the user.
         assert_eq!(names(&group(&resource, "Optional")), ["on_destroy"]);
@@ -482,7 +508,7 @@ mod tests {
         assert!(group(&resource, "Read-Only")[1].starts_with("- `version` (Number) "));
         assert!(group(&resource, "Required")[0].starts_with("- `enabled` (Boolean) "));
 
-        let data = render_type(&TYPES[1], dir.path()).expect("render");
+        let data = render_type(&types[1], dir.path()).expect("render");
         assert_eq!(names(&group(&data, "Required")), ["id"]);
         assert!(group(&data, "Optional").is_empty());
         assert!(!data.contains("### Optional"), "empty groups are left out");
@@ -491,7 +517,7 @@ mod tests {
         let mut sorted = read_only.clone();
         sorted.sort_unstable();
         assert_eq!(read_only, sorted, "sorted by name");
-        assert_eq!(read_only.len(), user_data::SCHEMA.attributes.len() - 1);
+        assert_eq!(read_only.len(), types[1].schema.attributes.len() - 1);
     }
 
     #[test]
@@ -499,7 +525,7 @@ mod tests {
         let dir = examples();
         let pages = render_all(dir.path()).expect("render");
         let schemas = std::iter::once((PathBuf::from("docs/index.md"), &config::SCHEMA))
-            .chain(TYPES.iter().map(|t| (page_path(t), t.schema)));
+            .chain(types().into_iter().map(|t| (page_path(&t), t.schema)));
         for (path, schema) in schemas {
             let text = page(&pages, &path);
             for a in schema.attributes {

@@ -1,3 +1,0 @@
-//! The provider's data sources.
-
-pub mod user;

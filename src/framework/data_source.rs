@@ -1,0 +1,31 @@
+//! The [`DataSource`] trait: what a data source type implements, over its typed model.
+
+use std::future::Future;
+
+use super::Model;
+use crate::tfplugin::schema::SchemaDef;
+use crate::tfplugin::Diagnostics;
+
+/// A data source type, served by the framework.
+pub trait DataSource: Send + Sync + 'static {
+    type Client: Send + Sync + 'static;
+    /// The configuration and the result: one object of [`DataSource::schema`].
+    type Model: Model;
+
+    const TYPE_NAME: &'static str;
+
+    fn schema(&self) -> &'static SchemaDef;
+
+    /// Checks of a configuration beyond its types; values may be unknown. Read-only attributes
+    /// set in configuration are refused by the framework.
+    fn validate(&self, _config: &Self::Model) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    /// Reads the data for a wholly known configuration.
+    fn read(
+        &self,
+        client: &Self::Client,
+        config: Self::Model,
+    ) -> impl Future<Output = Result<Self::Model, Diagnostics>> + Send;
+}

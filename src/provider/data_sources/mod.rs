@@ -1,0 +1,11 @@
+//! The provider's data sources, one file each.
+
+mod user;
+
+use crate::acronis::AcronisClient;
+use crate::framework::Registry;
+
+/// Adds every data source to `registry`.
+pub fn register(registry: Registry<AcronisClient>) -> Registry<AcronisClient> {
+    registry.data_source(user::User)
+}

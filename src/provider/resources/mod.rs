@@ -1,0 +1,11 @@
+//! The provider's managed resources, one file each.
+
+mod user_status;
+
+use crate::acronis::AcronisClient;
+use crate::framework::Registry;
+
+/// Adds every resource to `registry`.
+pub fn register(registry: Registry<AcronisClient>) -> Registry<AcronisClient> {
+    registry.resource(user_status::UserStatus)
+}

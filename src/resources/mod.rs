@@ -1,3 +1,0 @@
-//! The provider's managed resources.
-
-pub mod user_status;
