@@ -8,6 +8,8 @@
 
 use std::borrow::Cow;
 
+use rmp::{decode, Marker};
+
 use super::proto::DynamicValue;
 
 /// A Terraform value, decoded without its type (the schema gives meaning to it).
@@ -149,13 +151,9 @@ impl Value {
     }
 
     fn decode_msgpack(bytes: &[u8], known: KnownName) -> Result<Value, DecodeError> {
-        let mut reader = MsgpackReader {
-            bytes,
-            pos: 0,
-            known,
-        };
+        let mut reader = MsgpackReader::new(bytes, known);
         let value = reader.value(0)?;
-        if reader.pos != bytes.len() {
+        if !reader.rest.is_empty() {
             return Err(DecodeError::TrailingBytes);
         }
         Ok(value)
@@ -279,59 +277,82 @@ impl From<i64> for Value {
 /// The static name equal to an object key's bytes, if the decoder's caller knows one.
 pub type KnownName<'a> = &'a dyn Fn(&[u8]) -> Option<&'static str>;
 
-/// A strict msgpack reader: every length is checked against the bytes that are left, so
-/// hostile input can neither panic it nor make it allocate more than the input's size.
+/// A strict msgpack reader on `rmp::decode`: each value's marker is looked at, then the value
+/// is read by rmp's reader for that kind. Every length is checked against the bytes left before
+/// anything is allocated for it, so hostile input can neither panic it nor make it allocate
+/// more than the input's size.
 struct MsgpackReader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+    /// The bytes not read yet.
+    rest: &'a [u8],
+    /// The input's length, to say at which byte an error is.
+    len: usize,
     known: KnownName<'a>,
 }
 
 impl<'a> MsgpackReader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|end| *end <= self.bytes.len())
-            .ok_or_else(|| DecodeError::Msgpack(format!("truncated at byte {}", self.pos)))?;
-        let bytes: &'a [u8] = self.bytes;
-        let slice = &bytes[self.pos..end];
-        self.pos = end;
-        Ok(slice)
+    fn new(bytes: &'a [u8], known: KnownName<'a>) -> MsgpackReader<'a> {
+        MsgpackReader {
+            rest: bytes,
+            len: bytes.len(),
+            known,
+        }
     }
 
-    fn uint(&mut self, width: usize) -> Result<u64, DecodeError> {
-        Ok(self
-            .take(width)?
-            .iter()
-            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b)))
+    /// The offset of the next byte to read.
+    fn at(&self) -> usize {
+        self.len - self.rest.len()
     }
 
-    fn len(&mut self, width: usize) -> Result<usize, DecodeError> {
-        let n = self.uint(width)?;
-        usize::try_from(n).map_err(|_| DecodeError::Msgpack("length too large".into()))
+    fn truncated(&self) -> DecodeError {
+        DecodeError::Msgpack(format!("truncated at byte {}", self.at()))
     }
 
-    fn string(&mut self, len: usize) -> Result<String, DecodeError> {
-        utf8(self.take(len)?).map(str::to_owned)
+    /// The next value's marker, left in place: rmp's readers read it again.
+    fn peek(&self) -> Result<Marker, DecodeError> {
+        match self.rest.first() {
+            Some(byte) => Ok(Marker::from_u8(*byte)),
+            None => Err(self.truncated()),
+        }
     }
 
-    /// The length of the string that `marker` starts (binary counts: older encoders sent
+    /// Runs one of rmp's readers on the bytes left, saying at which byte it failed.
+    fn read<T, E: std::fmt::Display>(
+        &mut self,
+        read: impl FnOnce(&mut &'a [u8]) -> Result<T, E>,
+    ) -> Result<T, DecodeError> {
+        let at = self.at();
+        read(&mut self.rest).map_err(|e| DecodeError::Msgpack(format!("{e} at byte {at}")))
+    }
+
+    /// The next `len` bytes, borrowed from the input once they are known to be there.
+    fn take(&mut self, len: u32) -> Result<&'a [u8], DecodeError> {
+        let split = usize::try_from(len)
+            .ok()
+            .and_then(|len| self.rest.split_at_checked(len));
+        let (taken, rest) = split.ok_or_else(|| self.truncated())?;
+        self.rest = rest;
+        Ok(taken)
+    }
+
+    /// The bytes of the string that `marker` starts (binary counts: older encoders sent
     /// strings that way), or `None` when it starts any other kind of value.
-    fn string_len(&mut self, marker: u8) -> Result<Option<usize>, DecodeError> {
-        Ok(Some(match marker {
-            0xa0..=0xbf => usize::from(marker & 0x1f),
-            0xc4..=0xc6 => self.len(1 << (marker - 0xc4))?,
-            0xd9..=0xdb => self.len(1 << (marker - 0xd9))?,
+    fn string_bytes(&mut self, marker: Marker) -> Result<Option<&'a [u8]>, DecodeError> {
+        let len = match marker {
+            Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32 => {
+                self.read(decode::read_str_len)?
+            }
+            Marker::Bin8 | Marker::Bin16 | Marker::Bin32 => self.read(decode::read_bin_len)?,
             _ => return Ok(None),
-        }))
+        };
+        self.take(len).map(Some)
     }
 
     /// An object key: a string, borrowed when it is a known name.
     fn key(&mut self) -> Result<Name, DecodeError> {
-        let marker = self.take(1)?[0];
-        let len = self.string_len(marker)?.ok_or(DecodeError::NonStringKey)?;
-        let bytes = self.take(len)?;
+        let marker = self.peek()?;
+        let bytes = self
+            .string_bytes(marker)?
+            .ok_or(DecodeError::NonStringKey)?;
         Ok(match (self.known)(bytes) {
             Some(name) => Cow::Borrowed(name),
             None => Cow::Owned(utf8(bytes)?.to_owned()),
@@ -342,75 +363,86 @@ impl<'a> MsgpackReader<'a> {
         if depth > MAX_DEPTH {
             return Err(DecodeError::TooDeep);
         }
-        let marker = self.take(1)?[0];
-        if let Some(len) = self.string_len(marker)? {
-            return Ok(Value::String(self.string(len)?));
+        let marker = self.peek()?;
+        if let Some(bytes) = self.string_bytes(marker)? {
+            return Ok(Value::String(utf8(bytes)?.to_owned()));
         }
         Ok(match marker {
-            0x00..=0x7f => Value::from(i64::from(marker)),
-            0xe0..=0xff => Value::from(i64::from(marker as i8)),
-            0x80..=0x8f => self.object(usize::from(marker & 0x0f), depth)?,
-            0x90..=0x9f => self.list(usize::from(marker & 0x0f), depth)?,
-            0xc0 => Value::Null,
-            0xc2 => Value::Bool(false),
-            0xc3 => Value::Bool(true),
-            // Extensions, of any type, are unknown values; refinements are not used.
-            0xc7..=0xc9 => {
-                let len = self.len(1 << (marker - 0xc7))?;
-                self.take(1 + len)?;
-                Value::Unknown
+            Marker::Null => {
+                self.read(decode::read_nil)?;
+                Value::Null
             }
-            0xd4..=0xd8 => {
-                self.take(1 + (1 << (marker - 0xd4)))?;
-                Value::Unknown
-            }
-            0xca => Value::Number(Number::Float(f64::from(f32::from_bits(
-                self.uint(4)? as u32
-            )))),
-            0xcb => Value::Number(Number::Float(f64::from_bits(self.uint(8)?))),
-            0xcc..=0xcf => {
-                let n = self.uint(1 << (marker - 0xcc))?;
+            Marker::True | Marker::False => Value::Bool(self.read(decode::read_bool)?),
+            Marker::FixPos(_)
+            | Marker::FixNeg(_)
+            | Marker::U8
+            | Marker::U16
+            | Marker::U32
+            | Marker::I8
+            | Marker::I16
+            | Marker::I32
+            | Marker::I64 => Value::from(self.read(decode::read_int::<i64, _>)?),
+            Marker::U64 => {
+                let n = self.read(decode::read_u64)?;
                 match i64::try_from(n) {
                     Ok(i) => Value::from(i),
                     // Above i64::MAX: keep the magnitude.
                     Err(_) => Value::Number(Number::Float(n as f64)),
                 }
             }
-            0xd0..=0xd3 => {
-                let width = 1usize << (marker - 0xd0);
-                let raw = self.uint(width)?;
-                let shift = 64 - 8 * width as u32;
-                Value::from(((raw << shift) as i64) >> shift)
-            }
-            0xdc | 0xdd => {
-                let len = self.len(if marker == 0xdc { 2 } else { 4 })?;
+            Marker::F32 => Value::Number(Number::Float(f64::from(self.read(decode::read_f32)?))),
+            Marker::F64 => Value::Number(Number::Float(self.read(decode::read_f64)?)),
+            Marker::FixArray(_) | Marker::Array16 | Marker::Array32 => {
+                let len = self.read(decode::read_array_len)?;
                 self.list(len, depth)?
             }
-            0xde | 0xdf => {
-                let len = self.len(if marker == 0xde { 2 } else { 4 })?;
+            Marker::FixMap(_) | Marker::Map16 | Marker::Map32 => {
+                let len = self.read(decode::read_map_len)?;
                 self.object(len, depth)?
+            }
+            // Extensions, of any type, are unknown values; refinements are not used.
+            Marker::FixExt1
+            | Marker::FixExt2
+            | Marker::FixExt4
+            | Marker::FixExt8
+            | Marker::FixExt16
+            | Marker::Ext8
+            | Marker::Ext16
+            | Marker::Ext32 => {
+                let meta = self.read(decode::read_ext_meta)?;
+                self.take(meta.size)?;
+                Value::Unknown
             }
             // Only the reserved 0xc1 is left: strings were read above.
             _ => {
                 return Err(DecodeError::Msgpack(format!(
-                    "reserved marker {marker:#04x}"
+                    "reserved marker {:#04x} at byte {}",
+                    marker.to_u8(),
+                    self.at()
                 )))
             }
         })
     }
 
-    fn list(&mut self, len: usize, depth: usize) -> Result<Value, DecodeError> {
-        // Each item takes at least one byte: never reserve more than what is left.
-        let mut items = Vec::with_capacity(len.min(self.bytes.len() - self.pos));
+    /// Room for `len` claimed items, never more than the bytes left can hold when each item
+    /// takes at least `min_size` bytes.
+    fn capacity(&self, len: u32, min_size: usize) -> usize {
+        usize::try_from(len)
+            .unwrap_or(usize::MAX)
+            .min(self.rest.len() / min_size)
+    }
+
+    fn list(&mut self, len: u32, depth: usize) -> Result<Value, DecodeError> {
+        let mut items = Vec::with_capacity(self.capacity(len, 1));
         for _ in 0..len {
             items.push(self.value(depth + 1)?);
         }
         Ok(Value::List(items))
     }
 
-    fn object(&mut self, len: usize, depth: usize) -> Result<Value, DecodeError> {
-        // Each attribute takes at least two bytes: never reserve more than what is left.
-        let mut attrs = Attrs::with_capacity(len.min((self.bytes.len() - self.pos) / 2));
+    fn object(&mut self, len: u32, depth: usize) -> Result<Value, DecodeError> {
+        // A key and a value: at least two bytes an attribute.
+        let mut attrs = Attrs::with_capacity(self.capacity(len, 2));
         for _ in 0..len {
             let key = self.key()?;
             attrs.insert(key, self.value(depth + 1)?);

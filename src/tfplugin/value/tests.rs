@@ -293,3 +293,5 @@ fn attrs_built_from_pairs_keep_the_last_value_of_a_name() {
         .collect();
     assert_eq!(attrs, other);
 }
+
+mod forms;
