@@ -25,6 +25,8 @@ pub enum Credentials {
 
 /// Lifetime assumed when the token answer gives none.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(300);
+/// The longest lifetime believed, whatever the answer says (Acronis tokens live two hours).
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 /// Refresh this long before expiry (or a tenth of the lifetime, if shorter).
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
@@ -39,7 +41,8 @@ pub struct TokenAnswer {
 }
 
 impl TokenAnswer {
-    /// How long the token may be used: the shorter of the two fields when both are present.
+    /// How long the token may be used: the shorter of the two fields when both are present,
+    /// never more than [`MAX_LIFETIME`], whatever numbers the answer holds.
     pub fn lifetime(&self, now: SystemTime) -> Duration {
         let unix_now = now
             .duration_since(UNIX_EPOCH)
@@ -50,11 +53,13 @@ impl TokenAnswer {
             .expires_on
             .filter(|s| s.is_finite())
             .map(|on| (on - unix_now).max(0.0));
-        match (from_in, from_on) {
-            (Some(a), Some(b)) => Duration::from_secs_f64(a.min(b)),
-            (Some(s), None) | (None, Some(s)) => Duration::from_secs_f64(s.min(1e9)),
-            (None, None) => DEFAULT_LIFETIME,
-        }
+        let seconds = match (from_in, from_on) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(s), None) | (None, Some(s)) => s,
+            (None, None) => return DEFAULT_LIFETIME,
+        };
+        // Clamped as a float first: from_secs_f64 panics on values a Duration cannot hold.
+        Duration::from_secs_f64(seconds.clamp(0.0, MAX_LIFETIME.as_secs_f64()))
     }
 }
 
@@ -104,10 +109,14 @@ impl<T: Clone + PartialEq> TokenCache<T> {
             return Ok(token);
         }
         let (token, lifetime) = fetch().await?;
+        let lifetime = lifetime.min(MAX_LIFETIME);
         let margin = REFRESH_MARGIN.min(lifetime / 10);
+        let now = Instant::now();
         let cached = CachedToken {
             token: token.clone(),
-            refresh_at: Instant::now() + lifetime.saturating_sub(margin),
+            refresh_at: now
+                .checked_add(lifetime.saturating_sub(margin))
+                .unwrap_or(now),
         };
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(cached);
         Ok(token)
@@ -153,6 +162,45 @@ mod tests {
         );
         assert_eq!(answer(None, None).lifetime(now), DEFAULT_LIFETIME);
         assert_eq!(answer(None, Some(10.0)).lifetime(now), Duration::ZERO);
+    }
+
+    #[test]
+    fn absurd_lifetimes_are_clamped_not_panicked_on() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000);
+        for (expires_in, expires_on) in [
+            (Some(1e300), Some(1e300)),
+            (Some(f64::MAX), None),
+            (None, Some(f64::MAX)),
+            (Some(f64::INFINITY), Some(f64::NAN)),
+            (Some(-5.0), Some(-1e300)),
+        ] {
+            let lifetime = answer(expires_in, expires_on).lifetime(now);
+            assert!(lifetime <= MAX_LIFETIME, "{expires_in:?} {expires_on:?}");
+        }
+        assert_eq!(answer(Some(1e300), None).lifetime(now), MAX_LIFETIME);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_pair_of_expiry_fields_gives_a_bounded_lifetime(
+            expires_in in proptest::option::of(proptest::num::f64::ANY),
+            expires_on in proptest::option::of(proptest::num::f64::ANY),
+            unix_now in 0u64..=u64::from(u32::MAX),
+        ) {
+            let now = UNIX_EPOCH + Duration::from_secs(unix_now);
+            let lifetime = answer(expires_in, expires_on).lifetime(now);
+            proptest::prop_assert!(lifetime <= MAX_LIFETIME);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_huge_lifetime_given_to_the_cache_does_not_overflow() {
+        let cache = TokenCache::<Secret>::default();
+        let token = cache
+            .get_or_fetch(|| async { Ok::<_, ()>((Secret::new("t"), Duration::MAX)) })
+            .await;
+        assert_eq!(token, Ok(Secret::new("t")));
+        assert_eq!(cache.fresh(), Some(Secret::new("t")));
     }
 
     #[tokio::test]
