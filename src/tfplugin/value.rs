@@ -30,10 +30,8 @@ pub enum Value {
 /// when decoded, so building state and plans allocates no names.
 pub type Name = Cow<'static, str>;
 
-/// The attributes of an object, sorted by name, each name once.
-///
-/// A sorted vector rather than a tree map: objects here have a handful of attributes, and
-/// one allocation and a binary search beat a tree's node on every decode (docs/PERFORMANCE.md).
+/// The attributes of an object, sorted by name, each name once: a sorted vector, since objects
+/// here have a handful of attributes.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Attrs(Vec<(Name, Value)>);
 
