@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 VERSION ?=
 
-.PHONY: all build terraform test lint unit demo bench bench-instructions bench-compare pgo docs release clean
+.PHONY: all build terraform test test-matrix lint unit demo bench bench-instructions bench-compare pgo docs release clean
 
 all: build
 
@@ -21,6 +21,11 @@ lint:
 # Every test: unit, protocol, and acceptance with real Terraform against the simulator.
 test: terraform lint
 	$(CARGO) test --workspace --no-fail-fast
+
+# The acceptance subset on every supported Terraform version (scripts/terraform.sh's MATRIX),
+# each installed side by side under .tools/; VERSIONS="1.6.6 1.12.2" picks some.
+test-matrix:
+	bash scripts/test-matrix.sh $(VERSIONS)
 
 demo: terraform
 	$(CARGO) build -p terraform-provider-acronis -p acronis-sim

@@ -5,6 +5,8 @@
 #   dist/terraform-provider-acronis_VERSION_OS_ARCH.zip     the binary terraform-provider-acronis_vVERSION
 #   dist/terraform-provider-acronis_VERSION_manifest.json   terraform-registry-manifest.json
 #   dist/terraform-provider-acronis_VERSION_SHA256SUMS      sha256 of the two above
+#   dist/terraform-provider-acronis_VERSION_SHA256SUMS.sig  its detached GPG signature (binary),
+#                                                           when GPG_FINGERPRINT names a key
 #
 # Usage: scripts/release.sh VERSION   (or `make release VERSION=x.y.z`)
 #
@@ -15,6 +17,9 @@
 #                   scripts/pgo.sh finds an llvm-profdata, else without)
 #   DIST_DIR        write the assets here instead of dist/
 #   RELEASE_ZIP     `zip` or `python3`: the archiver to use (default: zip if installed)
+#   GPG_FINGERPRINT the fingerprint of the secret key to sign SHA256SUMS with (from the gpg
+#                   keyring, GNUPGHOME if set). The public registry requires the signature;
+#                   without a key the sums are left unsigned, and the script says so.
 set -euo pipefail
 
 name=terraform-provider-acronis
@@ -83,7 +88,7 @@ dist=$(cd "$dist" && pwd)
 zip_name=${name}_${version}_${os}_${arch}.zip
 manifest_name=${name}_${version}_manifest.json
 sums_name=${name}_${version}_SHA256SUMS
-rm -f "$dist/$zip_name" "$dist/$manifest_name" "$dist/$sums_name"
+rm -f "$dist/$zip_name" "$dist/$manifest_name" "$dist/$sums_name" "$dist/$sums_name.sig"
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -123,5 +128,17 @@ else
 fi
 (cd "$dist" && "${sha256[@]}" "$zip_name" "$manifest_name" >"$sums_name")
 
+assets=("$zip_name" "$manifest_name" "$sums_name")
+if [ -n "${GPG_FINGERPRINT:-}" ]; then
+  command -v gpg >/dev/null 2>&1 || die "GPG_FINGERPRINT is set but gpg is not installed"
+  gpg --batch --yes --local-user "$GPG_FINGERPRINT" --detach-sign \
+    --output "$dist/$sums_name.sig" "$dist/$sums_name" >&2 ||
+    die "gpg could not sign $sums_name with key $GPG_FINGERPRINT"
+  assets+=("$sums_name.sig")
+  echo "release: signed $sums_name with key $GPG_FINGERPRINT" >&2
+else
+  echo "release: $sums_name is NOT signed (no GPG_FINGERPRINT); the public registry requires $sums_name.sig" >&2
+fi
+
 echo "release: $name $version for ${os}_$arch in $dist:" >&2
-for f in "$zip_name" "$manifest_name" "$sums_name"; do echo "$dist/$f"; done
+for f in "${assets[@]}"; do echo "$dist/$f"; done

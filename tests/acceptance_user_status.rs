@@ -140,7 +140,15 @@ fn refresh_only_plans_report_drift_with_exit_code_2() {
 
     let clean = ws.plan(&["-refresh-only"]);
     clean.assert_no_provider_fault();
-    assert_eq!(clean.code, 0, "no drift yet\n{}", clean.output());
+    let reliable = refresh_only_exit_code_is_reliable(
+        "refresh_only_plans_report_drift_with_exit_code_2",
+        "exit code 0 without drift",
+    );
+    assert!(
+        clean.code == 0 || (!reliable && clean.code == 2),
+        "no drift yet\n{}",
+        clean.output()
+    );
 
     sim.console_set_enabled(JOHN, true);
     let drift = ws.plan(&["-refresh-only"]);
@@ -366,6 +374,9 @@ fn import_blocks_and_generated_configuration() {
 
 #[test]
 fn import_by_identity() {
+    if !terraform_at_least(1, 12, "import_by_identity", "resource identity") {
+        return;
+    }
     let sim = simulator(vec![user(JOHN, "john", true)]);
     let ws = Workspace::new(&sim);
     ws.config(&format!(
@@ -455,7 +466,16 @@ fn two_hundred_resources_share_one_token_and_make_only_the_calls_they_need() {
 
     sim.reset_calls();
     let refresh = ws.plan(&["-refresh-only"]);
-    assert_eq!(refresh.code, 0, "{}", refresh.output());
+    refresh.assert_no_provider_fault();
+    let reliable = refresh_only_exit_code_is_reliable(
+        "two_hundred_resources_share_one_token_and_make_only_the_calls_they_need",
+        "exit code 0 without drift",
+    );
+    assert!(
+        refresh.code == 0 || (!reliable && refresh.code == 2),
+        "{}",
+        refresh.output()
+    );
     let calls = sim.calls();
     assert_eq!(
         (calls.token, calls.get_user, calls.put_user),

@@ -1,6 +1,8 @@
 //! Keeps `examples/` (embedded in the docs) valid: every example folder's configuration passes
 //! real `terraform validate` with the provider these tests built and is `terraform fmt`
-//! clean, and the import examples really import an account from the simulator.
+//! clean, the import examples really import an account from the simulator, and every shell
+//! script parses (`examples/drift-detection/drift-check.sh` has no `.tf` files; it is run for
+//! real by `tests/drift_check.rs`).
 //!
 //! Files named `import*.tf` are checked one at a time together with the folder's other `.tf`
 //! files, since two `import` blocks for the same address may not coexist.
@@ -170,5 +172,41 @@ fn import_examples_import_the_account() {
         assert_eq!(state["user_id"], JOHN, "{name}");
         assert_eq!(state["version"], version, "{name}");
         assert_eq!(sim.calls().put_user, 0, "{name}: importing changes nothing");
+    }
+}
+
+/// Every `.sh` under `examples/` (import commands, the drift check) is valid bash.
+#[test]
+fn every_example_script_parses() {
+    fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read examples") {
+            let path = entry.expect("directory entry").path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else if path.extension().is_some_and(|e| e == "sh") {
+                found.push(path);
+            }
+        }
+    }
+    let mut scripts = Vec::new();
+    walk(&examples_root(), &mut scripts);
+    assert!(
+        scripts
+            .iter()
+            .any(|p| p.ends_with("drift-detection/drift-check.sh")),
+        "{scripts:?}"
+    );
+    for script in scripts {
+        let out = std::process::Command::new("bash")
+            .arg("-n")
+            .arg(&script)
+            .output()
+            .expect("run bash -n");
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            script.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! Release packaging, end to end: `scripts/release.sh` packages the provider binary these tests
 //! built, and real Terraform installs that package from a `filesystem_mirror` (as users without
 //! the public registry do), records it in the lock file by hash, and applies with it against
-//! the simulator. Also the binary's `--version`, the version check, and the archiver fallback.
+//! the simulator. Also the binary's `--version`, the version check, the archiver fallback, and
+//! the GPG signature of `SHA256SUMS` (made with a throwaway key, checked by `gpg --verify`).
 
 mod support;
 
@@ -53,7 +54,8 @@ fn release(version: &str, binary: &Path, dist: &Path, env: &[(&str, &str)]) -> O
         .arg(version)
         .env("RELEASE_BINARY", binary)
         .env("DIST_DIR", dist)
-        .env_remove("RELEASE_ZIP");
+        .env_remove("RELEASE_ZIP")
+        .env_remove("GPG_FINGERPRINT");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -364,6 +366,11 @@ fn the_python_archiver_keeps_the_binary_executable() {
             sha256_of_file(&stub)
         )]
     );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("is NOT signed (no GPG_FINGERPRINT)"),
+        "an unsigned release says so: {stderr}"
+    );
     // SHA256SUMS checks out with the standard tool.
     let check = Command::new("sha256sum")
         .args(["--check", "--strict", &sums_name()])
@@ -412,4 +419,148 @@ fn release_refuses_a_version_that_is_not_the_crates() {
         "{stderr}"
     );
     assert!(!dist.exists(), "nothing is written");
+}
+
+/// A throwaway GPG home holding one RSA signing key without a passphrase, as the registry wants
+/// (RSA); the agent it starts is stopped on drop.
+struct Keyring {
+    home: tempfile::TempDir,
+    fingerprint: String,
+}
+
+impl Keyring {
+    fn new() -> Keyring {
+        let home = tempfile::Builder::new()
+            .prefix("gpg")
+            .tempdir()
+            .expect("tempdir");
+        let mut keyring = Keyring {
+            home,
+            fingerprint: String::new(),
+        };
+        let made = keyring.gpg(&[
+            "--passphrase",
+            "",
+            "--quick-generate-key",
+            "Release Test <release-test@example.invalid>",
+            "rsa3072",
+            "sign",
+            "never",
+        ]);
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+        let listed = keyring.gpg(&["--with-colons", "--list-secret-keys"]);
+        keyring.fingerprint = String::from_utf8_lossy(&listed.stdout)
+            .lines()
+            .find_map(|l| l.strip_prefix("fpr:"))
+            .map(|rest| rest.trim_matches(':').to_owned())
+            .expect("the new key's fingerprint");
+        keyring
+    }
+
+    /// `gpg --batch` with `args` in this keyring.
+    fn gpg(&self, args: &[&str]) -> Output {
+        Command::new("gpg")
+            .arg("--batch")
+            .args(["--pinentry-mode", "loopback"])
+            .args(args)
+            .env("GNUPGHOME", self.home.path())
+            .output()
+            .expect("run gpg (Debian package gnupg)")
+    }
+}
+
+impl Drop for Keyring {
+    fn drop(&mut self) {
+        let _ = Command::new("gpgconf")
+            .args(["--kill", "all"])
+            .env("GNUPGHOME", self.home.path())
+            .status();
+    }
+}
+
+#[test]
+fn sha256sums_is_signed_with_the_named_key_and_verifies() {
+    let keyring = Keyring::new();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let stub = write_stub(dir.path(), VERSION);
+    let dist = dir.path().join("dist");
+    let home = keyring.home.path().to_string_lossy().into_owned();
+    let out = release(
+        VERSION,
+        &stub,
+        &dist,
+        &[
+            ("GNUPGHOME", &home),
+            ("GPG_FINGERPRINT", &keyring.fingerprint),
+        ],
+    );
+    assert_ran(&out);
+    let sig = format!("{}.sig", sums_name());
+    let mut expected = vec![zip_name(), manifest_name(), sums_name(), sig.clone()];
+    expected.sort();
+    assert_eq!(listing(&dist), expected);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(&sig),
+        "the signature is listed among the assets"
+    );
+
+    let sig_path = dist.join(&sig);
+    let sums_path = dist.join(sums_name());
+    let verify = |sums: &Path| {
+        keyring.gpg(&[
+            "--status-fd",
+            "1",
+            "--verify",
+            &sig_path.to_string_lossy(),
+            &sums.to_string_lossy(),
+        ])
+    };
+    let good = verify(&sums_path);
+    assert!(
+        good.status.success(),
+        "{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
+    let status = String::from_utf8_lossy(&good.stdout);
+    assert!(
+        status.contains(&format!("VALIDSIG {}", keyring.fingerprint)),
+        "signed by the named key: {status}"
+    );
+
+    // The signature covers the sums: a changed SHA256SUMS no longer verifies.
+    let tampered = dir.path().join("tampered-SHA256SUMS");
+    let mut sums = std::fs::read(&sums_path).expect("read SHA256SUMS");
+    sums[0] ^= 1;
+    std::fs::write(&tampered, sums).expect("write tampered sums");
+    assert!(!verify(&tampered).status.success());
+}
+
+#[test]
+fn a_key_gpg_cannot_find_fails_the_release() {
+    let keyring = Keyring::new();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let stub = write_stub(dir.path(), VERSION);
+    let home = keyring.home.path().to_string_lossy().into_owned();
+    let out = release(
+        VERSION,
+        &stub,
+        &dir.path().join("dist"),
+        &[
+            ("GNUPGHOME", &home),
+            (
+                "GPG_FINGERPRINT",
+                "0000000000000000000000000000000000000000",
+            ),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("gpg could not sign"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

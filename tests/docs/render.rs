@@ -117,6 +117,7 @@ pub fn render_provider(examples_root: &Path) -> io::Result<String> {
         examples_root,
         &Path::new("provider").join("provider.tf"),
     )?);
+    page.push_str(TERRAFORM_VERSIONS);
     page.push_str(AUTHENTICATION);
     page.push_str(&environment_table());
     page.push_str(&schema_section(schema));
@@ -337,6 +338,26 @@ fn environment_table() -> String {
     );
     out
 }
+
+/// The Terraform versions `make test-matrix` proves the provider on, and what needs which.
+const TERRAFORM_VERSIONS: &str = r#"## Terraform Versions
+
+Every release is tested with real Terraform 1.6.6, 1.9.8, 1.11.4, 1.12.2, 1.14.9 and 1.15.5:
+creating and disabling, the empty plan after apply, drift, saved plans, `terraform import`,
+`import` blocks, destroy policies and the data source.
+
+| Terraform | Supported |
+| --- | --- |
+| 1.6 to 1.11 | everything except import by `identity` |
+| 1.12 and later | everything, including resource identity (`import` blocks with `identity`) |
+| before 1.6 | not tested |
+
+On Terraform 1.10 to 1.14, `terraform plan -refresh-only -detailed-exitcode` exits 2 right
+after an apply with nothing drifted (a Terraform bug, for every provider). For scheduled drift
+checks use the script in the [drift detection guide](guides/drift-detection.md), which is right
+on every version.
+
+"#;
 
 /// How to get credentials and hand them to the provider.
 const AUTHENTICATION: &str = r#"## Authentication
@@ -653,6 +674,7 @@ mod tests {
             sections,
             [
                 "## Example Usage",
+                "## Terraform Versions",
                 "## Authentication",
                 "## Environment Variables",
                 "## Schema"
