@@ -5,16 +5,18 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use http::{HeaderValue, Method, StatusCode, Uri};
+use reqwest::header::{HeaderValue, RETRY_AFTER};
+use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use super::auth::{Credentials, TokenAnswer, TokenCache};
 use super::error::{parse_error_body, ApiError, Operation};
+use super::proxy::ProxySettings;
 use super::retry::{is_retryable_status, parse_retry_after, RetryPolicy};
 use super::secret::Secret;
 use super::tls;
-use super::transport::{self, HttpClient, HttpError, HttpRequest, HttpSettings, ProxySettings};
+use super::transport::{self, HttpClient, HttpError, HttpRequest, HttpSettings};
 use super::url::BaseUrl;
 use super::user::{User, UserPage, UserStatus};
 
@@ -227,7 +229,7 @@ impl AcronisClient {
         path: &str,
         body: Option<&B>,
     ) -> Result<Answer, ApiError> {
-        let uri = self.uri(op, path)?;
+        let url = self.url(op, path)?;
         let body = match body {
             Some(body) => Some((
                 "application/json",
@@ -243,7 +245,7 @@ impl AcronisClient {
             let token = self.token().await?;
             let request = HttpRequest {
                 method: method.clone(),
-                uri: &uri,
+                url: &url,
                 authorization: Some(token.clone()),
                 body: body.clone(),
             };
@@ -307,7 +309,7 @@ impl AcronisClient {
                 );
                 let retry_after = response
                     .headers
-                    .get(http::header::RETRY_AFTER)
+                    .get(RETRY_AFTER)
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| parse_retry_after(v, SystemTime::now()));
                 Ok(Answer {
@@ -326,12 +328,12 @@ impl AcronisClient {
         }
     }
 
-    /// The URI of an API path; a path that makes no valid URI is the caller's bug, reported as
+    /// The URL of an API path; a path that makes no valid URL is the caller's bug, reported as
     /// a failed request.
-    fn uri(&self, op: &Operation, path: &str) -> Result<Uri, ApiError> {
+    fn url(&self, op: &Operation, path: &str) -> Result<Url, ApiError> {
         self.base.api(path).map_err(|e| ApiError::Transport {
             operation: op.clone(),
-            detail: format!("could not build the request URI: {e}"),
+            detail: format!("could not build the request URL: {e}"),
         })
     }
 
@@ -364,10 +366,10 @@ impl AcronisClient {
         client_secret: &Secret,
     ) -> Result<(Bearer, Duration), ApiError> {
         let op = Operation::Token;
-        let uri = self.uri(&op, "idp/token")?;
+        let url = self.url(&op, "idp/token")?;
         let request = HttpRequest {
             method: Method::POST,
-            uri: &uri,
+            url: &url,
             authorization: Some(
                 transport::basic(client_id, client_secret.expose())
                     .map_err(|e| transport_error(&op, e, self.timeout))?,
@@ -439,6 +441,10 @@ fn transport_error(op: &Operation, e: HttpError, timeout: Duration) -> ApiError 
         HttpError::Transport(detail) => ApiError::Transport {
             operation: op.clone(),
             detail,
+        },
+        HttpError::TooLarge => ApiError::InvalidResponse {
+            operation: op.clone(),
+            detail: e.to_string(),
         },
     }
 }

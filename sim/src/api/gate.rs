@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use super::errors::{ApiError, OAuthError};
 use super::{TOKEN_PATH, USERS_PATH, USER_PATH};
 use crate::calls::Endpoint;
-use crate::faults::{Fault, FaultKind};
+use crate::faults::{Fault, FaultKind, OVERSIZED_BODY_BYTES};
 use crate::server::ConnectionKill;
 use crate::state::SimState;
 
@@ -91,6 +91,7 @@ async fn serve_fault(
         }
         FaultKind::Status => ApiError::for_status(status).into_response(),
         FaultKind::Garbage => proxy_error_page(status),
+        FaultKind::Oversized => oversized_body(status),
     };
     Some(with_retry_after(response, fault.retry_after.as_deref()))
 }
@@ -116,6 +117,13 @@ async fn drop_connection(kill: Option<ConnectionKill>) -> Response {
         )
         .into_response(),
     }
+}
+
+/// Valid JSON, far larger than any answer of the API.
+fn oversized_body(status: StatusCode) -> Response {
+    let padding = "x".repeat(OVERSIZED_BODY_BYTES);
+    let body = format!(r#"{{"items":[],"padding":"{padding}"}}"#);
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// What a front proxy answers when the backend misbehaves: HTML, not JSON.
