@@ -358,6 +358,62 @@ async fn batch_reads_return_only_existing_users() {
     assert_eq!(users[0].id, ALICE);
 }
 
+const TENANT: &str = "7e4a0700-0000-4000-8000-000000000005";
+
+#[tokio::test]
+async fn a_tenant_listing_reads_every_page_and_retries_a_failed_one() {
+    let sim = alice();
+    let mut expected = sim.add_tenant(TENANT, 250);
+    let client = client_for(&sim);
+    // Faults go first-booked-first: the first page is only delayed, the second fails once.
+    sim.inject(Fault::latency(
+        Endpoint::ListUsers,
+        Duration::from_millis(1),
+    ));
+    sim.inject(Fault::status(Endpoint::ListUsers, 503));
+    let users = client.list_tenant_users(TENANT).await.expect("all pages");
+    let mut ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
+    ids.sort();
+    expected.sort();
+    assert_eq!(ids, expected, "every user once");
+    assert!(users.iter().all(|u| u.tenant_id.as_deref() == Some(TENANT)));
+    assert_eq!(sim.calls().list_users, 4, "three pages and one retry");
+    assert_eq!(sim.calls().get_user, 0);
+}
+
+#[tokio::test]
+async fn an_unknown_tenant_is_not_found_and_a_malformed_id_is_not_sent() {
+    let sim = alice();
+    let client = client_for(&sim);
+    let unknown = "7e4a0700-0000-4000-8000-000000000007";
+    let err = client
+        .list_tenant_users(unknown)
+        .await
+        .expect_err("unknown tenant");
+    assert!(err.is_not_found(), "{err:?}");
+    assert!(
+        matches!(&err, ApiError::Status { operation: Operation::ListTenantUsers(id), .. } if id == unknown),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().starts_with(&format!(
+            "listing the users of tenant {unknown} failed: HTTP 404"
+        )),
+        "{err}"
+    );
+    assert_eq!(sim.calls().list_users, 1, "a 404 is not retried");
+
+    let err = client
+        .list_tenant_users("tenant&limit=1")
+        .await
+        .expect_err("malformed");
+    assert!(matches!(err, ApiError::InvalidArgument { .. }), "{err:?}");
+    assert_eq!(sim.calls().list_users, 1, "nothing sent");
+
+    sim.add_tenant(TENANT, 0);
+    assert_eq!(client.list_tenant_users(TENANT).await.expect("empty"), []);
+}
+
 /// A TLS front for the simulator whose certificate (for `host`) is issued by a private CA;
 /// returns the CA (PEM) and the front's port.
 async fn tls_front(sim: &Simulator, host: &str) -> (String, u16) {

@@ -18,10 +18,13 @@ use super::secret::Secret;
 use super::tls;
 use super::transport::{self, HttpClient, HttpError, HttpRequest, HttpSettings};
 use super::url::BaseUrl;
-use super::user::{User, UserPage, UserStatus};
+use super::user::{is_valid_tenant_id, User, UserPage, UserStatus};
 
 /// How often an update is retried when the account changed under it (409).
 const MAX_CONFLICT_ATTEMPTS: u32 = 5;
+
+/// Users asked for per page of a tenant listing (the API's default and its batch-read size).
+const PAGE_SIZE: usize = 100;
 
 /// Settings of a client, all checked before it is built.
 #[derive(Debug, Clone)]
@@ -157,6 +160,47 @@ impl AcronisClient {
             users.extend(decode::<UserPage>(&op, &answer)?.items);
         }
         Ok(users)
+    }
+
+    /// The live users of a tenant, every page of them. A tenant that does not exist is an
+    /// error for which `is_not_found()` holds.
+    pub async fn list_tenant_users(&self, tenant_id: &str) -> Result<Vec<User>, ApiError> {
+        let op = Operation::ListTenantUsers(tenant_id.to_owned());
+        if !is_valid_tenant_id(tenant_id) {
+            return Err(ApiError::InvalidArgument {
+                operation: op,
+                detail: "a tenant id is a lowercase UUID".into(),
+            });
+        }
+        // The paged `users?tenant_id=` takes one call per 100 users; listing the ids first
+        // (`tenants/{id}/users`) would take that one more call and the same batch reads.
+        let mut users = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let mut path = format!(
+                "users?tenant_id={}&limit={PAGE_SIZE}",
+                query_value(tenant_id)
+            );
+            if let Some(cursor) = &after {
+                path.push_str("&after=");
+                path.push_str(&query_value(cursor));
+            }
+            let answer = self.call(&op, Method::GET, &path, None::<&()>).await?;
+            let page: UserPage = decode(&op, &answer)?;
+            let got_users = !page.items.is_empty();
+            users.extend(page.items);
+            match page.paging.cursors.after {
+                None => return Ok(users),
+                // A listing that does not move on would never end.
+                Some(next) if !got_users || after.as_ref() == Some(&next) => {
+                    return Err(ApiError::InvalidResponse {
+                        operation: op,
+                        detail: "the listing's next page cursor does not move on".into(),
+                    })
+                }
+                Some(next) => after = Some(next),
+            }
+        }
     }
 
     /// Brings the account to `enabled`, starting from `version` if the caller knows it.
@@ -406,6 +450,11 @@ fn decode<T: serde::de::DeserializeOwned>(op: &Operation, answer: &Answer) -> Re
     })
 }
 
+/// `value` percent-encoded for a query string.
+fn query_value(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
 fn status_error(op: &Operation, answer: &Answer) -> ApiError {
     let (code, message) = parse_error_body(&answer.body);
     ApiError::Status {
@@ -446,5 +495,16 @@ fn transport_error(op: &Operation, e: HttpError, timeout: Duration) -> ApiError 
             operation: op.clone(),
             detail: e.to_string(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(query_value("YWZ0+ZXI/dXNl=="), "YWZ0%2BZXI%2FdXNl%3D%3D");
+        assert_eq!(query_value("a&b c"), "a%26b+c");
     }
 }
