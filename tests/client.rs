@@ -245,6 +245,18 @@ async fn transient_failures_are_retried_and_persistent_ones_reported() {
 }
 
 #[tokio::test]
+async fn an_answer_over_8_mib_is_refused_not_read() {
+    let sim = alice();
+    sim.inject(Fault::oversized(Endpoint::GetUser));
+    let client = client_for(&sim);
+    let err = client.get_user(ALICE).await.expect_err("too large");
+    assert!(matches!(err, ApiError::InvalidResponse { .. }), "{err:?}");
+    assert!(err.to_string().contains("larger than 8 MiB"), "{err}");
+    assert_eq!(sim.calls().get_user, 1, "not retried");
+    assert_eq!(client.get_user(ALICE).await.expect("next call").id, ALICE);
+}
+
+#[tokio::test]
 async fn client_errors_are_not_retried() {
     let sim = alice();
     let client = client_for(&sim);
@@ -344,6 +356,62 @@ async fn batch_reads_return_only_existing_users() {
         .expect("batch");
     assert_eq!(users.len(), 1);
     assert_eq!(users[0].id, ALICE);
+}
+
+const TENANT: &str = "7e4a0700-0000-4000-8000-000000000005";
+
+#[tokio::test]
+async fn a_tenant_listing_reads_every_page_and_retries_a_failed_one() {
+    let sim = alice();
+    let mut expected = sim.add_tenant(TENANT, 250);
+    let client = client_for(&sim);
+    // Faults go first-booked-first: the first page is only delayed, the second fails once.
+    sim.inject(Fault::latency(
+        Endpoint::ListUsers,
+        Duration::from_millis(1),
+    ));
+    sim.inject(Fault::status(Endpoint::ListUsers, 503));
+    let users = client.list_tenant_users(TENANT).await.expect("all pages");
+    let mut ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
+    ids.sort();
+    expected.sort();
+    assert_eq!(ids, expected, "every user once");
+    assert!(users.iter().all(|u| u.tenant_id.as_deref() == Some(TENANT)));
+    assert_eq!(sim.calls().list_users, 4, "three pages and one retry");
+    assert_eq!(sim.calls().get_user, 0);
+}
+
+#[tokio::test]
+async fn an_unknown_tenant_is_not_found_and_a_malformed_id_is_not_sent() {
+    let sim = alice();
+    let client = client_for(&sim);
+    let unknown = "7e4a0700-0000-4000-8000-000000000007";
+    let err = client
+        .list_tenant_users(unknown)
+        .await
+        .expect_err("unknown tenant");
+    assert!(err.is_not_found(), "{err:?}");
+    assert!(
+        matches!(&err, ApiError::Status { operation: Operation::ListTenantUsers(id), .. } if id == unknown),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().starts_with(&format!(
+            "listing the users of tenant {unknown} failed: HTTP 404"
+        )),
+        "{err}"
+    );
+    assert_eq!(sim.calls().list_users, 1, "a 404 is not retried");
+
+    let err = client
+        .list_tenant_users("tenant&limit=1")
+        .await
+        .expect_err("malformed");
+    assert!(matches!(err, ApiError::InvalidArgument { .. }), "{err:?}");
+    assert_eq!(sim.calls().list_users, 1, "nothing sent");
+
+    sim.add_tenant(TENANT, 0);
+    assert_eq!(client.list_tenant_users(TENANT).await.expect("empty"), []);
 }
 
 /// A TLS front for the simulator whose certificate (for `host`) is issued by a private CA;
@@ -495,11 +563,13 @@ async fn https_goes_through_the_proxy_the_environment_names_with_its_credentials
             head.starts_with(&format!("CONNECT api.acronis.test:{front} HTTP/1.1\r\n")),
             "{head}"
         );
-        // base64("user:pa55")
-        assert!(
-            head.contains("Proxy-Authorization: Basic dXNlcjpwYTU1\r\n"),
-            "{head}"
-        );
+        // base64("user:pa55"); header names are case-insensitive.
+        let authorization = head.lines().find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("proxy-authorization")
+                .then(|| value.trim())
+        });
+        assert_eq!(authorization, Some("Basic dXNlcjpwYTU1"), "{head}");
     }
 }
 

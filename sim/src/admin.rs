@@ -1,5 +1,6 @@
 //! The admin API under `/admin` (no authentication), for tests and demos: out-of-band user
-//! edits as from the management console, call counters, fault booking, latency and token policy.
+//! edits as from the management console, tenants, call counters, fault booking, latency and
+//! token policy.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -14,7 +15,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::calls::CallCounts;
-use crate::config::{ExpiryFields, SeedUser};
+use crate::config::{ExpiryFields, SeedTenant, SeedUser};
 use crate::error::StoreError;
 use crate::faults::{Fault, FaultsView};
 use crate::state::SimState;
@@ -29,6 +30,7 @@ pub fn router(state: SimState) -> Router {
             get(get_user).patch(edit_user).delete(delete_user),
         )
         .route("/users/{id}/purge", post(purge_user))
+        .route("/tenants", get(list_tenants).post(create_tenant))
         .route("/calls", get(calls))
         .route("/calls/reset", post(reset_calls))
         .route("/faults", get(faults).post(inject).delete(clear_faults))
@@ -59,11 +61,12 @@ impl AdminError {
 impl From<StoreError> for AdminError {
     fn from(err: StoreError) -> Self {
         let status = match err {
-            StoreError::NotFound(_) => StatusCode::NOT_FOUND,
+            StoreError::NotFound(_) | StoreError::TenantNotFound(_) => StatusCode::NOT_FOUND,
             StoreError::Duplicate(_) | StoreError::VersionMismatch { .. } => StatusCode::CONFLICT,
-            StoreError::InvalidId(_) | StoreError::EmptyLogin | StoreError::NotDisabled => {
-                StatusCode::BAD_REQUEST
-            }
+            StoreError::InvalidId(_)
+            | StoreError::InvalidTenantId(_)
+            | StoreError::EmptyLogin
+            | StoreError::NotDisabled => StatusCode::BAD_REQUEST,
         };
         AdminError {
             status,
@@ -118,6 +121,22 @@ async fn get_user(
         .user(&id)
         .map(|user| Json(user.to_json()))
         .ok_or_else(|| StoreError::NotFound(id).into())
+}
+
+async fn list_tenants(State(state): State<SimState>) -> Json<Vec<String>> {
+    Json(state.tenants())
+}
+
+async fn create_tenant(
+    State(state): State<SimState>,
+    Body(seed): Body<SeedTenant>,
+) -> AdminResult<(StatusCode, Json<Value>)> {
+    let users = state.add_tenant(&seed)?;
+    let ids: Vec<String> = users.into_iter().map(|user| user.id).collect();
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": seed.id, "users": ids })),
+    ))
 }
 
 /// A console edit. Each accepted edit bumps the version by exactly one, like a saved change.

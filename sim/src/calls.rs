@@ -19,16 +19,19 @@ pub enum Endpoint {
     ListUsers,
     /// `DELETE /api/2/users/{id}?version=N`
     DeleteUser,
+    /// `GET /api/2/tenants/{tenant_id}/users`
+    TenantUsers,
 }
 
 impl Endpoint {
     /// Every endpoint, in a fixed order.
-    pub const ALL: [Endpoint; 5] = [
+    pub const ALL: [Endpoint; 6] = [
         Endpoint::Token,
         Endpoint::GetUser,
         Endpoint::PutUser,
         Endpoint::ListUsers,
         Endpoint::DeleteUser,
+        Endpoint::TenantUsers,
     ];
 
     /// The snake_case name used in JSON and on the command line.
@@ -39,6 +42,7 @@ impl Endpoint {
             Endpoint::PutUser => "put_user",
             Endpoint::ListUsers => "list_users",
             Endpoint::DeleteUser => "delete_user",
+            Endpoint::TenantUsers => "tenant_users",
         }
     }
 }
@@ -58,7 +62,7 @@ impl FromStr for Endpoint {
             .find(|e| e.as_str() == s)
             .ok_or_else(|| {
                 format!(
-                    "unknown endpoint {s:?}: expected one of token, get_user, put_user, list_users, delete_user"
+                    "unknown endpoint {s:?}: expected one of token, get_user, put_user, list_users, delete_user, tenant_users"
                 )
             })
     }
@@ -72,6 +76,7 @@ pub struct CallCounts {
     pub put_user: u64,
     pub list_users: u64,
     pub delete_user: u64,
+    pub tenant_users: u64,
 }
 
 impl CallCounts {
@@ -83,6 +88,7 @@ impl CallCounts {
             Endpoint::PutUser => self.put_user,
             Endpoint::ListUsers => self.list_users,
             Endpoint::DeleteUser => self.delete_user,
+            Endpoint::TenantUsers => self.tenant_users,
         }
     }
 
@@ -94,6 +100,7 @@ impl CallCounts {
             Endpoint::PutUser => &mut self.put_user,
             Endpoint::ListUsers => &mut self.list_users,
             Endpoint::DeleteUser => &mut self.delete_user,
+            Endpoint::TenantUsers => &mut self.tenant_users,
         };
         *slot = slot.saturating_add(1);
     }

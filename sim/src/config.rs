@@ -123,6 +123,27 @@ impl SeedUser {
     }
 }
 
+/// A tenant to make known at start-up or through the admin API, with `users` generated live
+/// users in it (logins `user001`, `user002`, ...): enough for more than one page of a listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedTenant {
+    /// Lowercase UUID.
+    pub id: String,
+    #[serde(default)]
+    pub users: usize,
+}
+
+impl SeedTenant {
+    /// A tenant with `users` generated users.
+    pub fn new(id: impl Into<String>, users: usize) -> Self {
+        SeedTenant {
+            id: id.into(),
+            users,
+        }
+    }
+}
+
 /// Everything a simulator starts with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimConfig {
@@ -132,6 +153,8 @@ pub struct SimConfig {
     pub token_ttl: Duration,
     pub expiry_fields: ExpiryFields,
     pub users: Vec<SeedUser>,
+    /// Tenants made known after the users are created.
+    pub tenants: Vec<SeedTenant>,
 }
 
 impl Default for SimConfig {
@@ -142,23 +165,25 @@ impl Default for SimConfig {
             token_ttl: Duration::from_secs(7_200),
             expiry_fields: ExpiryFields::Both,
             users: Vec::new(),
+            tenants: Vec::new(),
         }
     }
 }
 
-/// The `--seed` file of the binary:
-/// `{"client_id": "...", "client_secret": "...", "users": [{"login": "...", ...}]}`.
+/// The `--seed` file of the binary: `{"client_id": "...", "client_secret": "...",
+/// "users": [{"login": "...", ...}], "tenants": [{"id": "...", "users": 250}]}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SeedFile {
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
     pub users: Vec<SeedUser>,
+    pub tenants: Vec<SeedTenant>,
 }
 
 impl SeedFile {
     /// Folds the file into a configuration: credentials it names replace the configured ones,
-    /// its users are appended.
+    /// its users and tenants are appended.
     pub fn apply_to(self, config: &mut SimConfig) {
         if let Some(id) = self.client_id {
             config.client_id = id;
@@ -167,5 +192,6 @@ impl SeedFile {
             config.client_secret = secret;
         }
         config.users.extend(self.users);
+        config.tenants.extend(self.tenants);
     }
 }

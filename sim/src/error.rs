@@ -7,6 +7,10 @@ use thiserror::Error;
 pub enum StoreError {
     #[error("invalid user id {0:?}: expected a lowercase UUID")]
     InvalidId(String),
+    #[error("invalid tenant id {0:?}: expected a lowercase UUID")]
+    InvalidTenantId(String),
+    #[error("tenant {0} not found")]
+    TenantNotFound(String),
     #[error("user {0} not found")]
     NotFound(String),
     #[error("user {0} already exists")]

@@ -85,7 +85,13 @@ pub enum FaultKind {
     /// Serve the request (its change is made), then close the connection without answering:
     /// a response lost on the way back.
     DropAfter,
+    /// Answer a JSON body of [`OVERSIZED_BODY_BYTES`], more than a client should read
+    /// (status default 200).
+    Oversized,
 }
+
+/// The size of an [`FaultKind::Oversized`] answer: 9 MiB.
+pub const OVERSIZED_BODY_BYTES: usize = 9 * 1024 * 1024;
 
 /// One injected fault; it hits the next `count` requests its target matches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,6 +164,11 @@ impl Fault {
         Fault::new(endpoint, FaultKind::Garbage)
     }
 
+    /// A 200 answer whose body is [`OVERSIZED_BODY_BYTES`] long.
+    pub fn oversized(endpoint: impl Into<FaultTarget>) -> Fault {
+        Fault::new(endpoint, FaultKind::Oversized)
+    }
+
     /// Extra delay before the request is served normally.
     pub fn latency(endpoint: impl Into<FaultTarget>, delay: Duration) -> Fault {
         Fault {
@@ -184,10 +195,11 @@ impl Fault {
         self
     }
 
-    /// The status this fault answers with (for `Status` and `Garbage`).
+    /// The status this fault answers with (for `Status`, `Garbage` and `Oversized`).
     pub fn effective_status(&self) -> u16 {
         self.status.unwrap_or(match self.kind {
             FaultKind::Garbage => 502,
+            FaultKind::Oversized => 200,
             _ => 503,
         })
     }

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use acronis_sim::{serve_with_shutdown, ExpiryFields, SeedFile, SeedUser, SimConfig, SimState};
+use acronis_sim::{
+    serve_with_shutdown, ExpiryFields, SeedFile, SeedTenant, SeedUser, SimConfig, SimState,
+};
 use clap::Parser;
 
 /// Simulator of the Acronis Cyber Platform account API, for tests and demos.
@@ -30,6 +32,9 @@ struct Args {
     /// A user to create; repeatable. Append ":disabled" for a disabled one.
     #[arg(long = "user", value_name = "LOGIN[:disabled]", value_parser = parse_user)]
     users: Vec<SeedUser>,
+    /// A tenant to make known (repeatable), with that many generated users in it.
+    #[arg(long = "tenant", value_name = "TENANT_ID[:USERS]", value_parser = parse_tenant)]
+    tenants: Vec<SeedTenant>,
     /// Lifetime of issued tokens, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 7_200)]
     token_ttl: u64,
@@ -51,6 +56,19 @@ fn parse_user(raw: &str) -> Result<SeedUser, String> {
         enabled,
         ..SeedUser::new(login)
     })
+}
+
+fn parse_tenant(raw: &str) -> Result<SeedTenant, String> {
+    let (id, users) = match raw.split_once(':') {
+        Some((id, users)) => (
+            id,
+            users
+                .parse()
+                .map_err(|_| format!("{users:?} is not a number of users"))?,
+        ),
+        None => (raw, 0),
+    };
+    Ok(SeedTenant::new(id, users))
 }
 
 fn read_seed(path: &Path) -> Result<SeedFile, String> {
@@ -75,6 +93,7 @@ fn config_from(args: &Args) -> Result<SimConfig, String> {
         config.client_secret.clone_from(secret);
     }
     config.users.extend(args.users.iter().cloned());
+    config.tenants.extend(args.tenants.iter().cloned());
     Ok(config)
 }
 
@@ -102,7 +121,7 @@ async fn shutdown_signal() {
 
 async fn run(args: Args) -> Result<(), String> {
     let config = config_from(&args)?;
-    let state = SimState::new(config).map_err(|e| format!("bad seed user: {e}"))?;
+    let state = SimState::new(config).map_err(|e| format!("bad seed: {e}"))?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;

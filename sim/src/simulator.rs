@@ -10,7 +10,7 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 
 use crate::calls::CallCounts;
-use crate::config::{ExpiryFields, SeedUser, SimConfig};
+use crate::config::{ExpiryFields, SeedTenant, SeedUser, SimConfig};
 use crate::faults::{Fault, FaultsView};
 use crate::server::serve_with_shutdown;
 use crate::state::SimState;
@@ -89,6 +89,22 @@ impl Simulator {
         match self.state.add_user(&seed) {
             Ok(user) => user.to_json(),
             Err(err) => panic!("acronis-sim: cannot add user {:?}: {err}", seed.login),
+        }
+    }
+
+    /// Makes tenant `id` known with `users` generated live users, and returns their ids in
+    /// the order a listing pages them.
+    ///
+    /// # Panics
+    /// If the id is not a lowercase UUID.
+    pub fn add_tenant(&self, id: &str, users: usize) -> Vec<String> {
+        match self.state.add_tenant(&SeedTenant::new(id, users)) {
+            Ok(created) => {
+                let mut ids: Vec<String> = created.into_iter().map(|user| user.id).collect();
+                ids.sort();
+                ids
+            }
+            Err(err) => panic!("acronis-sim: cannot add tenant {id:?}: {err}"),
         }
     }
 

@@ -5,10 +5,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use crate::calls::{CallCounts, Endpoint};
-use crate::config::{ExpiryFields, SeedUser, SimConfig};
+use crate::config::{ExpiryFields, SeedTenant, SeedUser, SimConfig};
 use crate::error::StoreError;
 use crate::faults::{Fault, FaultBook, FaultsView};
-use crate::store::UserStore;
+use crate::store::{TenantPage, UserStore};
 use crate::tokens::{IssuedToken, TokenStore};
 use crate::user::{User, UserUpdate};
 
@@ -35,6 +35,9 @@ impl SimState {
         let mut users = UserStore::default();
         for seed in &config.users {
             users.add(seed)?;
+        }
+        for seed in &config.tenants {
+            users.seed_tenant(seed)?;
         }
         Ok(SimState {
             inner: Arc::new(Mutex::new(Inner {
@@ -165,8 +168,25 @@ impl SimState {
         self.lock().users.live_among(ids)
     }
 
-    pub fn live_users_in_tenant(&self, tenant_id: &str) -> Vec<User> {
-        self.lock().users.live_in_tenant(tenant_id)
+    // --- tenants ---
+
+    /// Makes a tenant known and creates its generated users.
+    pub fn add_tenant(&self, seed: &SeedTenant) -> Result<Vec<User>, StoreError> {
+        self.lock().users.seed_tenant(seed)
+    }
+
+    pub fn tenants(&self) -> Vec<String> {
+        self.lock().users.tenants()
+    }
+
+    /// Up to `limit` live users of a known tenant whose ids sort after `after`.
+    pub fn tenant_page(
+        &self,
+        tenant_id: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<TenantPage, StoreError> {
+        self.lock().users.tenant_page(tenant_id, after, limit)
     }
 
     pub fn api_update(

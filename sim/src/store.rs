@@ -1,21 +1,90 @@
-//! The account store: creation, look-up, versioned edits and (soft) deletion of users.
+//! The account store: creation, look-up, versioned edits and (soft) deletion of users, and the
+//! tenants they live in.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use uuid::Uuid;
 
 use crate::clock::rfc3339_now;
-use crate::config::SeedUser;
+use crate::config::{SeedTenant, SeedUser};
 use crate::error::StoreError;
 use crate::user::{is_valid_user_id, User, UserUpdate};
 
-/// All users ever created, deleted ones included, by id.
+/// All users ever created, deleted ones included, by id; and every known tenant.
 #[derive(Debug, Default)]
 pub struct UserStore {
     users: BTreeMap<String, User>,
+    /// Tenants seeded on their own, plus every tenant a user was created in: a tenant listing
+    /// tells an unknown tenant (404) from an empty one.
+    tenants: BTreeSet<String>,
+}
+
+/// One page of a tenant's live users, in id order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TenantPage {
+    pub users: Vec<User>,
+    /// Whether more users follow the last one of this page.
+    pub more: bool,
 }
 
 impl UserStore {
+    /// Makes a tenant known (again: adding a known one changes nothing).
+    pub fn add_tenant(&mut self, tenant_id: &str) -> Result<(), StoreError> {
+        if !is_valid_user_id(tenant_id) {
+            return Err(StoreError::InvalidTenantId(tenant_id.to_owned()));
+        }
+        self.tenants.insert(tenant_id.to_owned());
+        Ok(())
+    }
+
+    /// Makes a tenant known and creates its generated users.
+    pub fn seed_tenant(&mut self, seed: &SeedTenant) -> Result<Vec<User>, StoreError> {
+        self.add_tenant(&seed.id)?;
+        (1..=seed.users)
+            .map(|i| {
+                self.add(&SeedUser {
+                    tenant_id: Some(seed.id.clone()),
+                    ..SeedUser::new(format!("user{i:03}"))
+                })
+            })
+            .collect()
+    }
+
+    /// Every known tenant, in id order.
+    pub fn tenants(&self) -> Vec<String> {
+        self.tenants.iter().cloned().collect()
+    }
+
+    /// Up to `limit` live users of a known tenant whose ids sort after `after`.
+    pub fn tenant_page(
+        &self,
+        tenant_id: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<TenantPage, StoreError> {
+        self.check_tenant(tenant_id)?;
+        let mut live = self
+            .users
+            .values()
+            .filter(|u| !u.is_deleted() && u.tenant_id == tenant_id)
+            .filter(|u| after.is_none_or(|after| u.id.as_str() > after));
+        let users: Vec<User> = live.by_ref().take(limit).cloned().collect();
+        Ok(TenantPage {
+            users,
+            more: live.next().is_some(),
+        })
+    }
+
+    fn check_tenant(&self, tenant_id: &str) -> Result<(), StoreError> {
+        if !is_valid_user_id(tenant_id) {
+            return Err(StoreError::InvalidTenantId(tenant_id.to_owned()));
+        }
+        if !self.tenants.contains(tenant_id) {
+            return Err(StoreError::TenantNotFound(tenant_id.to_owned()));
+        }
+        Ok(())
+    }
+
     /// Creates a user from a seed; the id is generated when the seed has none.
     pub fn add(&mut self, seed: &SeedUser) -> Result<User, StoreError> {
         if seed.login.trim().is_empty() {
@@ -30,6 +99,7 @@ impl UserStore {
             None => Uuid::new_v4().to_string(),
         };
         let user = User::from_seed(id.clone(), seed, &rfc3339_now());
+        self.add_tenant(&user.tenant_id)?;
         self.users.insert(id, user.clone());
         Ok(user)
     }
@@ -59,15 +129,6 @@ impl UserStore {
             }
         }
         seen
-    }
-
-    /// Every live user of a tenant.
-    pub fn live_in_tenant(&self, tenant_id: &str) -> Vec<User> {
-        self.users
-            .values()
-            .filter(|u| !u.is_deleted() && u.tenant_id == tenant_id)
-            .cloned()
-            .collect()
     }
 
     /// Every stored user, deleted ones included.
@@ -181,6 +242,50 @@ mod tests {
         assert_eq!(store.add(&SeedUser::new(" ")), Err(StoreError::EmptyLogin));
         let generated = store.add(&SeedUser::new("carol")).expect("valid");
         assert!(is_valid_user_id(&generated.id));
+    }
+
+    #[test]
+    fn tenants_are_known_from_their_users_or_on_their_own_and_paged_in_id_order() {
+        const TENANT: &str = "7e4a0700-0000-4000-8000-000000000005";
+        const EMPTY: &str = "7e4a0700-0000-4000-8000-000000000006";
+        let mut store = store_with_user(true);
+        for i in 0..5 {
+            let seed = SeedUser {
+                tenant_id: Some(TENANT.to_owned()),
+                ..SeedUser::new(format!("u{i}"))
+            };
+            store.add(&seed).expect("valid");
+        }
+        store.add_tenant(EMPTY).expect("valid");
+        let first = store.tenant_page(TENANT, None, 3).expect("known");
+        assert_eq!((first.users.len(), first.more), (3, true));
+        let last_id = first.users[2].id.clone();
+        let rest = store.tenant_page(TENANT, Some(&last_id), 3).expect("known");
+        assert_eq!((rest.users.len(), rest.more), (2, false));
+        assert!(first
+            .users
+            .iter()
+            .chain(&rest.users)
+            .is_sorted_by(|a, b| a.id < b.id));
+        assert_eq!(
+            store.tenant_page(EMPTY, None, 3).expect("known"),
+            TenantPage {
+                users: Vec::new(),
+                more: false
+            }
+        );
+        let unknown = "7e4a0700-0000-4000-8000-000000000007";
+        assert_eq!(
+            store.tenant_page(unknown, None, 3),
+            Err(StoreError::TenantNotFound(unknown.to_owned()))
+        );
+        assert!(matches!(
+            store.add_tenant("Tenant"),
+            Err(StoreError::InvalidTenantId(_))
+        ));
+        store.console_delete(&last_id).expect("live");
+        let after_delete = store.tenant_page(TENANT, None, 10).expect("known");
+        assert_eq!(after_delete.users.len(), 4, "deleted users are not listed");
     }
 
     #[test]

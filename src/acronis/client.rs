@@ -5,21 +5,26 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use http::{HeaderValue, Method, StatusCode, Uri};
+use reqwest::header::{HeaderValue, RETRY_AFTER};
+use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use super::auth::{Credentials, TokenAnswer, TokenCache};
 use super::error::{parse_error_body, ApiError, Operation};
+use super::proxy::ProxySettings;
 use super::retry::{is_retryable_status, parse_retry_after, RetryPolicy};
 use super::secret::Secret;
 use super::tls;
-use super::transport::{self, HttpClient, HttpError, HttpRequest, HttpSettings, ProxySettings};
+use super::transport::{self, HttpClient, HttpError, HttpRequest, HttpSettings};
 use super::url::BaseUrl;
-use super::user::{User, UserPage, UserStatus};
+use super::user::{is_valid_tenant_id, User, UserPage, UserStatus};
 
 /// How often an update is retried when the account changed under it (409).
 const MAX_CONFLICT_ATTEMPTS: u32 = 5;
+
+/// Users asked for per page of a tenant listing (the API's default and its batch-read size).
+const PAGE_SIZE: usize = 100;
 
 /// Settings of a client, all checked before it is built.
 #[derive(Debug, Clone)]
@@ -157,6 +162,47 @@ impl AcronisClient {
         Ok(users)
     }
 
+    /// The live users of a tenant, every page of them. A tenant that does not exist is an
+    /// error for which `is_not_found()` holds.
+    pub async fn list_tenant_users(&self, tenant_id: &str) -> Result<Vec<User>, ApiError> {
+        let op = Operation::ListTenantUsers(tenant_id.to_owned());
+        if !is_valid_tenant_id(tenant_id) {
+            return Err(ApiError::InvalidArgument {
+                operation: op,
+                detail: "a tenant id is a lowercase UUID".into(),
+            });
+        }
+        // The paged `users?tenant_id=` takes one call per 100 users; listing the ids first
+        // (`tenants/{id}/users`) would take that one more call and the same batch reads.
+        let mut users = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let mut path = format!(
+                "users?tenant_id={}&limit={PAGE_SIZE}",
+                query_value(tenant_id)
+            );
+            if let Some(cursor) = &after {
+                path.push_str("&after=");
+                path.push_str(&query_value(cursor));
+            }
+            let answer = self.call(&op, Method::GET, &path, None::<&()>).await?;
+            let page: UserPage = decode(&op, &answer)?;
+            let got_users = !page.items.is_empty();
+            users.extend(page.items);
+            match page.paging.cursors.after {
+                None => return Ok(users),
+                // A listing that does not move on would never end.
+                Some(next) if !got_users || after.as_ref() == Some(&next) => {
+                    return Err(ApiError::InvalidResponse {
+                        operation: op,
+                        detail: "the listing's next page cursor does not move on".into(),
+                    })
+                }
+                Some(next) => after = Some(next),
+            }
+        }
+    }
+
     /// Brings the account to `enabled`, starting from `version` if the caller knows it.
     ///
     /// On a version conflict (the account changed since it was read, or a retried request had
@@ -227,7 +273,7 @@ impl AcronisClient {
         path: &str,
         body: Option<&B>,
     ) -> Result<Answer, ApiError> {
-        let uri = self.uri(op, path)?;
+        let url = self.url(op, path)?;
         let body = match body {
             Some(body) => Some((
                 "application/json",
@@ -243,7 +289,7 @@ impl AcronisClient {
             let token = self.token().await?;
             let request = HttpRequest {
                 method: method.clone(),
-                uri: &uri,
+                url: &url,
                 authorization: Some(token.clone()),
                 body: body.clone(),
             };
@@ -307,7 +353,7 @@ impl AcronisClient {
                 );
                 let retry_after = response
                     .headers
-                    .get(http::header::RETRY_AFTER)
+                    .get(RETRY_AFTER)
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| parse_retry_after(v, SystemTime::now()));
                 Ok(Answer {
@@ -326,12 +372,12 @@ impl AcronisClient {
         }
     }
 
-    /// The URI of an API path; a path that makes no valid URI is the caller's bug, reported as
+    /// The URL of an API path; a path that makes no valid URL is the caller's bug, reported as
     /// a failed request.
-    fn uri(&self, op: &Operation, path: &str) -> Result<Uri, ApiError> {
+    fn url(&self, op: &Operation, path: &str) -> Result<Url, ApiError> {
         self.base.api(path).map_err(|e| ApiError::Transport {
             operation: op.clone(),
-            detail: format!("could not build the request URI: {e}"),
+            detail: format!("could not build the request URL: {e}"),
         })
     }
 
@@ -364,10 +410,10 @@ impl AcronisClient {
         client_secret: &Secret,
     ) -> Result<(Bearer, Duration), ApiError> {
         let op = Operation::Token;
-        let uri = self.uri(&op, "idp/token")?;
+        let url = self.url(&op, "idp/token")?;
         let request = HttpRequest {
             method: Method::POST,
-            uri: &uri,
+            url: &url,
             authorization: Some(
                 transport::basic(client_id, client_secret.expose())
                     .map_err(|e| transport_error(&op, e, self.timeout))?,
@@ -402,6 +448,11 @@ fn decode<T: serde::de::DeserializeOwned>(op: &Operation, answer: &Answer) -> Re
         operation: op.clone(),
         detail: e.to_string(),
     })
+}
+
+/// `value` percent-encoded for a query string.
+fn query_value(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 fn status_error(op: &Operation, answer: &Answer) -> ApiError {
@@ -440,5 +491,20 @@ fn transport_error(op: &Operation, e: HttpError, timeout: Duration) -> ApiError 
             operation: op.clone(),
             detail,
         },
+        HttpError::TooLarge => ApiError::InvalidResponse {
+            operation: op.clone(),
+            detail: e.to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(query_value("YWZ0+ZXI/dXNl=="), "YWZ0%2BZXI%2FdXNl%3D%3D");
+        assert_eq!(query_value("a&b c"), "a%26b+c");
     }
 }

@@ -11,6 +11,8 @@ pub enum Operation {
     ReadUser(String),
     UpdateUser(String),
     ListUsers,
+    /// Listing the live users of a tenant, by its id.
+    ListTenantUsers(String),
 }
 
 impl fmt::Display for Operation {
@@ -20,6 +22,7 @@ impl fmt::Display for Operation {
             Operation::ReadUser(id) => write!(f, "reading user {id}"),
             Operation::UpdateUser(id) => write!(f, "updating user {id}"),
             Operation::ListUsers => f.write_str("listing users"),
+            Operation::ListTenantUsers(id) => write!(f, "listing the users of tenant {id}"),
         }
     }
 }
@@ -48,6 +51,12 @@ pub enum ApiError {
     /// A success status with a body that is not what the API documents.
     #[error("{operation} failed: the API's answer could not be read: {detail}")]
     InvalidResponse {
+        operation: Operation,
+        detail: String,
+    },
+    /// An argument the API would refuse, caught before any call.
+    #[error("{operation} failed: {detail}")]
+    InvalidArgument {
         operation: Operation,
         detail: String,
     },
@@ -90,6 +99,13 @@ impl ApiError {
                 "The API client is not allowed to do this: its tenant must own the user, and it \
                  needs an administrator role there."
             }
+            (
+                ApiError::Status {
+                    operation: Operation::ListTenantUsers(_),
+                    ..
+                },
+                Some(404),
+            ) => "No such tenant: check the tenant_id.",
             (_, Some(404)) => {
                 "No such user: check the user_id, and that the account has not been deleted."
             }
@@ -255,6 +271,17 @@ mod tests {
         assert!(err(404)
             .to_string()
             .contains("reading user u failed: HTTP 404: m"));
+        let tenant = ApiError::Status {
+            operation: Operation::ListTenantUsers("t".into()),
+            status: 404,
+            code: None,
+            message: "m".into(),
+        };
+        assert!(tenant.is_not_found());
+        assert!(tenant.hint().contains("No such tenant"));
+        assert!(tenant
+            .to_string()
+            .starts_with("listing the users of tenant t failed: HTTP 404"));
     }
 
     mod fuzz {

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod client;
 pub mod error;
+pub mod proxy;
 pub mod retry;
 pub mod secret;
 pub mod tls;
@@ -15,8 +16,8 @@ pub mod user;
 pub use auth::Credentials;
 pub use client::{AcronisClient, ClientOptions};
 pub use error::{ApiError, Operation};
+pub use proxy::{ProxyError, ProxySettings};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
-pub use transport::ProxySettings;
 pub use url::{BaseUrl, BaseUrlError};
 pub use user::{User, UserStatus};

@@ -15,7 +15,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
-/// The rustls client configuration for the API: TLS 1.2 and 1.3 (the connector adds ALPN).
+/// The rustls client configuration for the API: TLS 1.2 and 1.3, offering HTTP/2 and HTTP/1.1.
 pub fn client_config(extra_ca_pem: Option<&[u8]>) -> Result<ClientConfig, String> {
     let extra_roots = match extra_ca_pem {
         None => Vec::new(),
@@ -27,12 +27,14 @@ pub fn client_config(extra_ca_pem: Option<&[u8]>) -> Result<ClientConfig, String
         extra_roots,
         webpki: OnceLock::new(),
     };
-    let config = ClientConfig::builder_with_provider(provider)
+    let mut config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
+    // reqwest leaves ALPN to whoever built the configuration.
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(config)
 }
 

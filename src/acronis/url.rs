@@ -1,7 +1,6 @@
 //! The data-center URL users give (`https://eu2-cloud.acronis.com`, with or without `/api/2`
 //! and a trailing slash), checked and normalised to the API root.
 
-use http::Uri;
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use url::Url;
 
@@ -82,11 +81,9 @@ impl BaseUrl {
         Ok(BaseUrl { api_root })
     }
 
-    /// The URI of `path` (relative, e.g. `users/<id>` or `users?uuids=<a>,<b>`) under the API
-    /// root, each path segment percent-encoded. Built as text on the checked root and parsed
-    /// once, straight into the form the HTTP client sends: going through a `Url` first cost a
-    /// measurable share of a large refresh (docs/PERFORMANCE.md).
-    pub fn api(&self, path: &str) -> Result<Uri, http::uri::InvalidUri> {
+    /// The URL of `path` (relative, e.g. `users/<id>` or `users?uuids=<a>,<b>`) under the API
+    /// root, each path segment percent-encoded; the query is the caller's, already encoded.
+    pub fn api(&self, path: &str) -> Result<Url, url::ParseError> {
         let (path, query) = match path.split_once('?') {
             Some((path, query)) => (path, Some(query)),
             None => (path, None),
@@ -105,7 +102,7 @@ impl BaseUrl {
             uri.push('?');
             uri.push_str(query);
         }
-        Uri::try_from(uri)
+        Url::parse(&uri)
     }
 
     pub fn as_str(&self) -> &str {
@@ -118,7 +115,7 @@ fn is_loopback(url: &Url) -> bool {
 }
 
 /// `localhost` or a loopback address (IPv6 in brackets or bare), as a URL or URI names it.
-pub(crate) fn is_loopback_host(host: &str) -> bool {
+fn is_loopback_host(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
         || bare
@@ -163,6 +160,16 @@ mod tests {
             base.api("users/a b#c").expect("uri").to_string(),
             "http://127.0.0.1:8080/api/2/users/a%20b%23c"
         );
+    }
+
+    #[test]
+    fn loopback_hosts_are_recognised() {
+        for host in ["localhost", "LOCALHOST", "127.0.0.1", "127.8.9.1", "[::1]"] {
+            assert!(is_loopback_host(host), "{host}");
+        }
+        for host in ["eu2-cloud.acronis.com", "10.0.0.1", "[2001:db8::1]"] {
+            assert!(!is_loopback_host(host), "{host}");
+        }
     }
 
     #[test]

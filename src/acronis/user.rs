@@ -43,11 +43,26 @@ pub struct UserStatus {
     pub enabled: bool,
 }
 
-/// The answer of the batch read `GET /users?uuids=...`.
+/// The answer of `GET /users?uuids=...` and of one page of `GET /users?tenant_id=...`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct UserPage {
     #[serde(default)]
     pub items: Vec<User>,
+    #[serde(default)]
+    pub paging: Paging,
+}
+
+/// Where a paged listing goes on: `paging.cursors.after`, present while more users remain.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Paging {
+    #[serde(default)]
+    pub cursors: Cursors,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Cursors {
+    #[serde(default)]
+    pub after: Option<String>,
 }
 
 /// Checks the form the API requires of a user id: a lowercase UUID.
@@ -58,6 +73,11 @@ pub fn is_valid_user_id(id: &str) -> bool {
             8 | 13 | 18 | 23 => *b == b'-',
             _ => b.is_ascii_digit() || (b'a'..=b'f').contains(b),
         })
+}
+
+/// Tenant ids have the form of user ids: a lowercase UUID.
+pub fn is_valid_tenant_id(id: &str) -> bool {
+    is_valid_user_id(id)
 }
 
 #[cfg(test)]
@@ -103,5 +123,21 @@ mod tests {
         assert!(!is_valid_user_id("1c234e69x5469-424a-a6d1-ff5658b387a6"));
         assert!(!is_valid_user_id(""));
         assert!(!is_valid_user_id(" 1c234e69-5469-424a-a6d1-ff5658b387a6"));
+        assert!(is_valid_tenant_id("6b6f7a2e-3c1d-4e5f-8a9b-0c1d2e3f4a5b"));
+        assert!(!is_valid_tenant_id("tenant&limit=1"));
+    }
+
+    #[test]
+    fn a_page_says_where_the_listing_goes_on() {
+        let page: UserPage = serde_json::from_str(
+            r#"{"timestamp":"t","items":[],"paging":{"cursors":{"after":"YQ=="}}}"#,
+        )
+        .expect("page");
+        assert_eq!(page.paging.cursors.after.as_deref(), Some("YQ=="));
+        let last: UserPage =
+            serde_json::from_str(r#"{"items":[],"paging":{"cursors":{}}}"#).expect("last page");
+        assert_eq!(last.paging.cursors.after, None);
+        let bare: UserPage = serde_json::from_str(r#"{"items":[]}"#).expect("no paging");
+        assert_eq!(bare.paging.cursors.after, None);
     }
 }

@@ -78,7 +78,7 @@ impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         let message = err.to_string();
         match err {
-            StoreError::NotFound(_) => ApiError::not_found(message),
+            StoreError::NotFound(_) | StoreError::TenantNotFound(_) => ApiError::not_found(message),
             StoreError::VersionMismatch { current, given } => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", message)
                     .with_detail("current_version", json!(current))
@@ -87,6 +87,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotDisabled => ApiError::new(StatusCode::BAD_REQUEST, 1006, message),
             StoreError::Duplicate(_) => ApiError::new(StatusCode::CONFLICT, "conflict", message),
             StoreError::InvalidId(_) | StoreError::EmptyLogin => ApiError::bad_request(message),
+            StoreError::InvalidTenantId(_) => ApiError::invalid_field("tenant_id", message),
         }
     }
 }

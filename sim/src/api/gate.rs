@@ -10,19 +10,20 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::errors::{ApiError, OAuthError};
-use super::{TOKEN_PATH, USERS_PATH, USER_PATH};
+use super::{TENANT_USERS_PATH, TOKEN_PATH, USERS_PATH, USER_PATH};
 use crate::calls::Endpoint;
-use crate::faults::{Fault, FaultKind};
+use crate::faults::{Fault, FaultKind, OVERSIZED_BODY_BYTES};
 use crate::server::ConnectionKill;
 use crate::state::SimState;
 
 /// Which endpoint a routed request is, by method and route pattern.
-const ROUTES: [(Method, &str, Endpoint); 5] = [
+const ROUTES: [(Method, &str, Endpoint); 6] = [
     (Method::POST, TOKEN_PATH, Endpoint::Token),
     (Method::GET, USER_PATH, Endpoint::GetUser),
     (Method::PUT, USER_PATH, Endpoint::PutUser),
     (Method::DELETE, USER_PATH, Endpoint::DeleteUser),
     (Method::GET, USERS_PATH, Endpoint::ListUsers),
+    (Method::GET, TENANT_USERS_PATH, Endpoint::TenantUsers),
 ];
 
 fn classify(method: &Method, path: &MatchedPath) -> Option<Endpoint> {
@@ -91,6 +92,7 @@ async fn serve_fault(
         }
         FaultKind::Status => ApiError::for_status(status).into_response(),
         FaultKind::Garbage => proxy_error_page(status),
+        FaultKind::Oversized => oversized_body(status),
     };
     Some(with_retry_after(response, fault.retry_after.as_deref()))
 }
@@ -116,6 +118,13 @@ async fn drop_connection(kill: Option<ConnectionKill>) -> Response {
         )
         .into_response(),
     }
+}
+
+/// Valid JSON, far larger than any answer of the API.
+fn oversized_body(status: StatusCode) -> Response {
+    let padding = "x".repeat(OVERSIZED_BODY_BYTES);
+    let body = format!(r#"{{"items":[],"padding":"{padding}"}}"#);
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// What a front proxy answers when the backend misbehaves: HTML, not JSON.

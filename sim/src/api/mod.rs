@@ -2,6 +2,8 @@
 
 mod errors;
 mod gate;
+mod paging;
+mod tenants;
 mod token;
 mod update_body;
 mod users;
@@ -10,6 +12,7 @@ use axum::routing::{get, post};
 use axum::{middleware, Router};
 
 pub use errors::{ApiError, OAuthError};
+pub use paging::{DEFAULT_LIMIT, MAX_LIMIT};
 pub use users::MAX_BATCH_IDS;
 
 use crate::state::SimState;
@@ -17,6 +20,7 @@ use crate::state::SimState;
 pub(crate) const TOKEN_PATH: &str = "/api/2/idp/token";
 pub(crate) const USERS_PATH: &str = "/api/2/users";
 pub(crate) const USER_PATH: &str = "/api/2/users/{id}";
+pub(crate) const TENANT_USERS_PATH: &str = "/api/2/tenants/{tenant_id}/users";
 
 /// The `/api/2` routes.
 pub fn router(state: SimState) -> Router {
@@ -29,6 +33,7 @@ pub fn router(state: SimState) -> Router {
                 .put(users::put_user)
                 .delete(users::delete_user),
         )
+        .route(TENANT_USERS_PATH, get(tenants::user_ids))
         .route_layer(middleware::from_fn_with_state(state.clone(), gate::gate))
         .with_state(state)
 }

@@ -1,4 +1,5 @@
-//! The user endpoints: `GET`, `PUT`, `DELETE /api/2/users/{id}` and `GET /api/2/users?uuids=`.
+//! The user endpoints: `GET`, `PUT`, `DELETE /api/2/users/{id}`, and `GET /api/2/users` with
+//! `uuids=` (a batch read) or `tenant_id=` (a tenant's live users, paged).
 
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
@@ -9,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::errors::ApiError;
-use super::update_body;
+use super::{paging, update_body};
 use crate::clock::rfc3339_now;
 use crate::state::SimState;
 use crate::user::{is_valid_user_id, User, UserUpdate};
@@ -33,6 +34,8 @@ pub struct DeleteQuery {
 pub struct ListQuery {
     uuids: Option<String>,
     tenant_id: Option<String>,
+    limit: Option<String>,
+    after: Option<String>,
 }
 
 pub async fn get_user(
@@ -94,25 +97,49 @@ pub async fn list_users(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> ApiResult<Json<Value>> {
     let Query(query) = query.map_err(query_error)?;
-    let items = match (query.uuids, query.tenant_id) {
+    let (items, next) = match (&query.uuids, &query.tenant_id) {
         (Some(_), Some(_)) => {
             return Err(ApiError::bad_request(
                 "'uuids' cannot be combined with tenant filters",
             ))
         }
-        (Some(uuids), None) => state.live_users_among(&batch_ids(&uuids)?),
-        (None, Some(tenant_id)) => state.live_users_in_tenant(&tenant_id),
+        (Some(uuids), None) => (state.live_users_among(&batch_ids(uuids)?), None),
+        (None, Some(tenant_id)) => tenant_page(&state, tenant_id, &query)?,
         (None, None) => {
             return Err(ApiError::bad_request(
                 "One of 'uuids' or 'tenant_id' is required",
             ))
         }
     };
+    let cursors = match next {
+        Some(after) => json!({ "after": after }),
+        None => json!({}),
+    };
     Ok(Json(json!({
         "timestamp": rfc3339_now(),
         "items": items.iter().map(User::to_json).collect::<Vec<_>>(),
-        "paging": { "cursors": {} },
+        "paging": { "cursors": cursors },
     })))
+}
+
+/// One page of a tenant's live users, and the cursor of the next page if more remain.
+fn tenant_page(
+    state: &SimState,
+    tenant_id: &str,
+    query: &ListQuery,
+) -> ApiResult<(Vec<User>, Option<String>)> {
+    let limit = paging::limit(query.limit.as_deref())?;
+    let after = query
+        .after
+        .as_deref()
+        .map(paging::decode_cursor)
+        .transpose()?;
+    let page = state.tenant_page(tenant_id, after.as_deref(), limit)?;
+    let next = match page.users.last() {
+        Some(last) if page.more => Some(paging::cursor_after(&last.id)),
+        _ => None,
+    };
+    Ok((page.users, next))
 }
 
 /// The ids of `uuids=a,b,c`: each a lowercase UUID, at most [`MAX_BATCH_IDS`].

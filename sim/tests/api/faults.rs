@@ -102,6 +102,18 @@ fn garbage_faults_answer_html() {
 }
 
 #[test]
+fn oversized_faults_answer_a_9_mib_json_body() {
+    let sim = sim_with_alice();
+    let api = Api::login(&sim);
+    sim.inject(Fault::oversized(Endpoint::GetUser));
+    let reply = api.get(&user_path(ALICE));
+    assert_eq!(reply.status, 200);
+    assert!(reply.body.len() >= acronis_sim::OVERSIZED_BODY_BYTES);
+    assert_eq!(reply.json()["items"], serde_json::json!([]));
+    assert_eq!(api.get(&user_path(ALICE)).json()["id"], ALICE);
+}
+
+#[test]
 fn latency_faults_and_global_latency_delay_answers() {
     let sim = sim_with_alice();
     let api = Api::login(&sim);

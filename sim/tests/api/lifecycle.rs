@@ -119,6 +119,7 @@ fn every_request_is_counted_per_endpoint() {
             put_user: 1,
             list_users: 1,
             delete_user: 2,
+            tenant_users: 0,
         }
     );
     sim.reset_calls();

@@ -5,6 +5,7 @@ mod binary;
 mod client;
 mod faults;
 mod lifecycle;
+mod tenants;
 mod token;
 mod users;
 
