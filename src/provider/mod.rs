@@ -14,9 +14,9 @@ use crate::acronis::AcronisClient;
 use crate::data_sources::user as user_data;
 use crate::resources::user_status;
 use crate::tfplugin::diagnostics::attribute_path;
-use crate::tfplugin::grpc::ProviderService;
-use crate::tfplugin::proto::{self, provider_server::Provider};
+use crate::tfplugin::proto::{self, provider_server::Provider, provider_server::ProviderServer};
 use crate::tfplugin::schema::SchemaDef;
+use crate::tfplugin::service::provider_service;
 use crate::tfplugin::{Diagnostic, Diagnostics, Value};
 
 /// The address Terraform knows this provider by.
@@ -52,8 +52,8 @@ impl AcronisProvider {
     }
 
     /// The gRPC service; it accepts messages as large as Terraform sends.
-    pub fn into_service(self) -> ProviderService<AcronisProvider> {
-        ProviderService::new(self)
+    pub fn into_service(self) -> ProviderServer<AcronisProvider> {
+        provider_service(self)
     }
 
     fn client(&self) -> Result<Arc<AcronisClient>, Diagnostics> {
