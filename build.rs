@@ -2,11 +2,7 @@
 //! (`protox`), so a fresh machine needs no system `protoc`.
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let files = [
-        "proto/tfplugin6.proto",
-        "proto/plugin.proto",
-        "proto/health.proto",
-    ];
+    let files = ["proto/tfplugin6.proto", "proto/plugin.proto"];
     for file in files {
         println!("cargo:rerun-if-changed={file}");
     }

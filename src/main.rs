@@ -53,7 +53,7 @@ fn main() -> ExitCode {
         protocol_versions: &[PROTOCOL_VERSION],
         provider_address: PROVIDER_ADDRESS,
     };
-    let provider = AcronisProvider::default().into_service();
+    let provider = tonic::service::Routes::new(AcronisProvider::default().into_service());
     let result = runtime.block_on(async move {
         if debug {
             plugin::serve_debug(provider, options, env).await

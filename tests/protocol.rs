@@ -1,7 +1,7 @@
 //! The plugin at the protocol level, as go-plugin's client sees it: the cookie, the handshake
 //! line, AutoMTLS with a P-521 client certificate like Terraform's, refusal of any other
-//! certificate, the go-plugin services, `Unimplemented` for unserved RPCs, `Shutdown`, and the
-//! `--debug` reattach mode.
+//! certificate, the go-plugin services, `Unimplemented` for unserved RPCs, messages past gRPC's
+//! 4 MiB default, `Shutdown`, and the `--debug` reattach mode.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -9,9 +9,10 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use terraform_provider_acronis::plugin::handshake::MAGIC_COOKIE_KEY;
-use terraform_provider_acronis::plugin::{health_proto, proto as plugin_proto};
-use terraform_provider_acronis::tfplugin::proto;
+use terraform_provider_acronis::plugin::proto as plugin_proto;
+use terraform_provider_acronis::tfplugin::{proto, Value};
 use tonic::transport::Channel;
+use tonic_health::pb as health_proto;
 
 mod support;
 use support::plugin_client::*;
@@ -47,18 +48,58 @@ async fn mutual_tls_with_terraforms_certificate_serves_the_provider() {
     );
 
     let mut health = health_proto::health_client::HealthClient::new(channel.clone());
-    let status = health
+    // go-plugin's client asks about "plugin"; "" is the server as a whole.
+    for service in ["plugin", ""] {
+        let status = health
+            .check(health_proto::HealthCheckRequest {
+                service: service.into(),
+            })
+            .await
+            .expect("health")
+            .into_inner()
+            .status;
+        assert_eq!(
+            status,
+            health_proto::health_check_response::ServingStatus::Serving as i32,
+            "{service:?}"
+        );
+    }
+    let unknown = health
         .check(health_proto::HealthCheckRequest {
-            service: "plugin".into(),
+            service: "no.such.Service".into(),
         })
         .await
-        .expect("health")
-        .into_inner()
-        .status;
-    assert_eq!(
-        status,
-        health_proto::health_check_response::ServingStatus::Serving as i32
-    );
+        .expect_err("an unknown service has no health");
+    assert_eq!(unknown.code(), tonic::Code::NotFound);
+}
+
+#[tokio::test]
+async fn messages_past_grpcs_4_mib_default_are_served_both_ways() {
+    let (_plugin, channel) = launch_and_connect(&[]).await;
+    // A state this large arrives only from a big configuration; Terraform sends up to 2 GiB.
+    let big = "a".repeat(5 * 1024 * 1024);
+    let raw = serde_json::json!({
+        "id": "id", "user_id": big, "enabled": true, "version": 1, "on_destroy": "keep",
+    });
+    let request = proto::upgrade_resource_state::Request {
+        type_name: "acronis_user_status".into(),
+        version: 1,
+        raw_state: Some(proto::RawState {
+            json: serde_json::to_vec(&raw).expect("JSON").into(),
+            flatmap: Default::default(),
+        }),
+    };
+    let mut client =
+        proto::provider_client::ProviderClient::new(channel).max_decoding_message_size(usize::MAX);
+    let answer = client
+        .upgrade_resource_state(request)
+        .await
+        .expect("a request over 4 MiB is served")
+        .into_inner();
+    assert!(answer.diagnostics.is_empty(), "{:?}", answer.diagnostics);
+    let state = Value::from_dynamic(&answer.upgraded_state.expect("upgraded state"))
+        .expect("msgpack state");
+    assert_eq!(state.get("user_id").as_str(), Some(big.as_str()));
 }
 
 #[tokio::test]
@@ -77,6 +118,8 @@ async fn rpcs_the_provider_does_not_serve_answer_unimplemented() {
         "/tfplugin6.Provider/PlanAction",
         "/tfplugin5.Provider/GetSchema",
         "/plugin.GRPCBroker/StartStream",
+        "/plugin.GRPCController/Restart",
+        "/grpc.health.v1.Health/List",
     ] {
         grpc.ready().await.expect("ready");
         let path = http::uri::PathAndQuery::try_from(method).expect("path");

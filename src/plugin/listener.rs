@@ -1,5 +1,5 @@
 //! The plugin's socket: a unix socket inside a fresh private directory (removed when the
-//! listener is dropped), and the stream type the gRPC server reads, plain or TLS.
+//! listener is dropped), and the stream type tonic's server reads, plain or TLS.
 
 use std::io;
 use std::os::unix::fs::PermissionsExt;
@@ -138,6 +138,14 @@ impl AsyncWrite for PluginStream {
             PluginStream::Tls(s) => s.is_write_vectored(),
         }
     }
+}
+
+/// tonic's server asks each connection who is on the other end; a unix socket peer has no
+/// address worth recording (the TLS layer already checked who it is).
+impl tonic::transport::server::Connected for PluginStream {
+    type ConnectInfo = ();
+
+    fn connect_info(&self) -> Self::ConnectInfo {}
 }
 
 #[cfg(test)]

@@ -4,34 +4,23 @@
 //! - [`handshake`]: the magic cookie, protocol negotiation and the handshake line.
 //! - [`tls`]: AutoMTLS, a fresh server certificate and the pinned client certificate.
 //! - [`listener`]: the unix socket in a private directory, and the connection type.
-//! - [`services`]: the controller (Shutdown), stdio and health services go-plugin expects.
-//! - [`connection`]: serves one HTTP/2 connection, its calls running beside it.
-//! - [`router`]: hands each call to the service its path names.
-//! - [`server`]: puts the pieces together and runs until Terraform says it is done.
+//! - [`services`]: the controller (Shutdown) and stdio services go-plugin expects.
+//! - [`server`]: serves the application's gRPC routes with go-plugin's services and gRPC health
+//!   on tonic's server, until Terraform says it is done.
 
-pub mod connection;
 pub mod handshake;
 pub mod listener;
-pub mod router;
 pub mod server;
 pub mod services;
 pub mod tls;
 
-pub use connection::RequestBody;
 pub use handshake::HandshakeEnv;
-pub use router::GrpcService;
 pub use server::{serve, serve_debug, ServeOptions};
 
 /// Generated types of go-plugin's own services (`proto/plugin.proto`).
 #[allow(clippy::all, missing_docs)]
 pub mod proto {
     tonic::include_proto!("plugin");
-}
-
-/// Generated types of the gRPC health service (`proto/health.proto`).
-#[allow(clippy::all, missing_docs)]
-pub mod health_proto {
-    tonic::include_proto!("grpc.health.v1");
 }
 
 /// Why the plugin could not be hosted.
@@ -53,4 +42,6 @@ pub enum PluginError {
     Socket(#[source] std::io::Error),
     #[error("could not write the handshake line: {0}")]
     Stdout(#[source] std::io::Error),
+    #[error("serving gRPC failed: {0}")]
+    Serve(#[source] tonic::transport::Error),
 }

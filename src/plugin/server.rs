@@ -1,19 +1,25 @@
-//! Runs a gRPC service as a go-plugin server: binds the socket, sets up AutoMTLS, prints the
-//! handshake line, serves until Terraform calls `Shutdown` (or SIGTERM), then removes the socket.
+//! Runs gRPC services as a go-plugin server: binds the socket, sets up AutoMTLS, prints the
+//! handshake line, serves with tonic's server until Terraform calls `Shutdown` (or SIGTERM),
+//! then removes the socket.
 
+use std::convert::Infallible;
 use std::io::Write as _;
 use std::time::Duration;
 
 use tokio::net::UnixListener;
 use tokio::sync::mpsc;
-use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::StreamExt as _;
 use tokio_util::sync::CancellationToken;
+use tonic::service::Routes;
+use tonic::transport::Server;
+use tonic_health::ServingStatus;
 
-use super::connection::serve_connection;
 use super::handshake::{handshake_line, negotiate_protocol, HandshakeEnv};
 use super::listener::{PluginSocket, PluginStream};
-use super::router::{GrpcService, Router};
+use super::proto::grpc_controller_server::GrpcControllerServer;
+use super::proto::grpc_stdio_server::GrpcStdioServer;
 use super::services::{Controller, Stdio};
 use super::{tls, PluginError};
 
@@ -28,10 +34,20 @@ pub struct ServeOptions {
 
 /// How long in-flight RPCs get to finish once shutdown starts; Terraform waits 2 s in all.
 const DRAIN_TIMEOUT: Duration = Duration::from_millis(500);
+/// Calls one connection may have open at once; Terraform makes at most its `-parallelism`
+/// (10 by default) plus the long-lived stdio stream.
+const MAX_CONCURRENT_CALLS: u32 = 200;
+/// Per-call and per-connection receive windows, so that a large configuration or state
+/// arrives without waiting for window updates.
+const RECEIVE_WINDOW: u32 = 1024 * 1024;
+/// The largest header block a client may send; gRPC calls send a handful of short headers.
+const MAX_HEADER_LIST_SIZE: u32 = 16 * 1024;
+/// The service name go-plugin's client asks the health service about.
+const HEALTH_SERVICE: &str = "plugin";
 
-/// Hosts `app` for a go-plugin client that launched this process.
+/// Hosts the `app` services for a go-plugin client that launched this process.
 pub async fn serve(
-    app: impl GrpcService,
+    app: Routes,
     options: ServeOptions,
     env: HandshakeEnv,
 ) -> Result<(), PluginError> {
@@ -67,14 +83,13 @@ pub async fn serve(
     print_handshake(&line)?;
 
     // `_socket_dir` lives until here: the socket and its directory go when serving ends.
-    run(app, incoming, shutdown, false).await;
-    Ok(())
+    run(app, incoming, shutdown, false).await
 }
 
 /// Serves without the cookie, in plaintext, and prints how to point Terraform at this process
 /// (`TF_REATTACH_PROVIDERS`), for running the provider under a debugger.
 pub async fn serve_debug(
-    app: impl GrpcService,
+    app: Routes,
     options: ServeOptions,
     env: HandshakeEnv,
 ) -> Result<(), PluginError> {
@@ -99,8 +114,7 @@ pub async fn serve_debug(
          you run it:\n\n\tTF_REATTACH_PROVIDERS='{reattach}'\n\nPress Ctrl-C to stop the provider.\n"
     );
     print_handshake(&message)?;
-    run(app, incoming, shutdown, true).await;
-    Ok(())
+    run(app, incoming, shutdown, true).await
 }
 
 fn print_handshake(line: &str) -> Result<(), PluginError> {
@@ -109,14 +123,14 @@ fn print_handshake(line: &str) -> Result<(), PluginError> {
     stdout.flush().map_err(PluginError::Stdout)
 }
 
-/// Serves HTTP/2 on every connection until shutdown, then gives in-flight RPCs a short,
-/// bounded time to finish.
+/// Serves `app` beside go-plugin's controller, stdio and health services on every connection
+/// until shutdown, then gives in-flight RPCs a short, bounded time to finish.
 async fn run(
-    app: impl GrpcService,
-    mut incoming: mpsc::Receiver<PluginStream>,
+    app: Routes,
+    incoming: mpsc::Receiver<PluginStream>,
     shutdown: CancellationToken,
     debug: bool,
-) {
+) -> Result<(), PluginError> {
     let controller = Controller {
         shutdown: shutdown.clone(),
         ignore_shutdown: debug,
@@ -124,27 +138,36 @@ async fn run(
     let stdio = Stdio {
         shutdown: shutdown.clone(),
     };
-    let router = Router::new(app, controller, stdio);
-    let mut connections = JoinSet::new();
-    loop {
-        tokio::select! {
-            stream = incoming.recv() => {
-                let Some(stream) = stream else { break };
-                let router = router.clone();
-                let shutdown = shutdown.clone();
-                connections.spawn(async move {
-                    serve_connection(stream, move |call| router.route(call), shutdown).await;
-                });
-            }
-            // Reaps connections the client has closed.
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
-            () = shutdown.cancelled() => break,
+    // The reporter answers SERVING for "" (the server as a whole) from the start.
+    let (health_reporter, health) = tonic_health::server::health_reporter();
+    health_reporter
+        .set_service_status(HEALTH_SERVICE, ServingStatus::Serving)
+        .await;
+    let routes = app
+        .add_service(GrpcControllerServer::new(controller))
+        .add_service(GrpcStdioServer::new(stdio))
+        .add_service(health);
+
+    let incoming = ReceiverStream::new(incoming).map(Ok::<_, Infallible>);
+    let server = Server::builder()
+        .max_concurrent_streams(MAX_CONCURRENT_CALLS)
+        .initial_stream_window_size(RECEIVE_WINDOW)
+        .initial_connection_window_size(RECEIVE_WINDOW)
+        .http2_max_header_list_size(MAX_HEADER_LIST_SIZE)
+        .add_routes(routes)
+        .serve_with_incoming_shutdown(incoming, shutdown.clone().cancelled_owned());
+    // After the signal tonic waits for every connection to close; Terraform kills at 2 s, so
+    // the wait is bounded.
+    let drain_deadline = async {
+        shutdown.cancelled().await;
+        tokio::time::sleep(DRAIN_TIMEOUT).await;
+    };
+    tokio::select! {
+        served = server => served.map_err(PluginError::Serve),
+        () = drain_deadline => {
+            tracing::debug!("connections still open after shutdown; closing them");
+            Ok(())
         }
-    }
-    // Each connection saw the shutdown too and is finishing its calls.
-    let drained = async { while connections.join_next().await.is_some() {} };
-    if tokio::time::timeout(DRAIN_TIMEOUT, drained).await.is_err() {
-        tracing::debug!("connections still open after shutdown; closing them");
     }
 }
 

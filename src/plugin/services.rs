@@ -1,5 +1,5 @@
-//! The services every go-plugin server offers next to the application's own: the controller
-//! (Terraform's "I am done"), stdio streaming and the health check.
+//! go-plugin's own services next to the application's: the controller (Terraform's "I am
+//! done") and stdio streaming. The health check is tonic-health's (see [`super::server`]).
 
 use std::pin::Pin;
 
@@ -8,7 +8,6 @@ use tokio_stream::Stream;
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 
-use super::health_proto::{self, health_check_response::ServingStatus};
 use super::proto;
 
 /// Stops the server when Terraform calls `Shutdown`.
@@ -58,23 +57,5 @@ impl proto::grpc_stdio_server::GrpcStdio for Stdio {
             drop(sender);
         });
         Ok(Response::new(Box::pin(ReceiverStream::new(receiver))))
-    }
-}
-
-/// Answers SERVING for the `plugin` service (and the server as a whole).
-pub struct Health;
-
-#[tonic::async_trait]
-impl health_proto::health_server::Health for Health {
-    async fn check(
-        &self,
-        request: Request<health_proto::HealthCheckRequest>,
-    ) -> Result<Response<health_proto::HealthCheckResponse>, Status> {
-        match request.into_inner().service.as_str() {
-            "" | "plugin" => Ok(Response::new(health_proto::HealthCheckResponse {
-                status: ServingStatus::Serving as i32,
-            })),
-            other => Err(Status::not_found(format!("unknown service {other:?}"))),
-        }
     }
 }

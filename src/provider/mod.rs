@@ -11,8 +11,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::acronis::AcronisClient;
 use crate::framework::{self, Registry};
-use crate::tfplugin::grpc::ProviderService;
+use crate::tfplugin::proto::provider_server::ProviderServer;
 use crate::tfplugin::schema::SchemaDef;
+use crate::tfplugin::service::provider_service;
 use crate::tfplugin::{Diagnostic, Diagnostics};
 
 /// The address Terraform knows this provider by.
@@ -38,8 +39,8 @@ impl AcronisProvider {
     }
 
     /// The gRPC service; it accepts messages as large as Terraform sends.
-    pub fn into_service(self) -> ProviderService<framework::Server<AcronisProvider>> {
-        ProviderService::new(framework::Server::new(self))
+    pub fn into_service(self) -> ProviderServer<framework::Server<AcronisProvider>> {
+        provider_service(framework::Server::new(self))
     }
 }
 

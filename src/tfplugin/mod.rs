@@ -1,11 +1,11 @@
-//! The Terraform plugin protocol (tfplugin6) as data: the generated gRPC types, the
+//! The Terraform plugin protocol (tfplugin6): the generated gRPC types and service, the
 //! DynamicValue codec, and helpers to describe schemas and report diagnostics.
 //!
 //! Nothing here knows about Acronis; a provider is built on top of these pieces.
 
 pub mod diagnostics;
-pub mod grpc;
 pub mod schema;
+pub mod service;
 pub mod value;
 
 /// Types and service traits generated from `proto/tfplugin6.proto`.
