@@ -491,6 +491,7 @@ mod tests {
                 PathBuf::from("docs/index.md"),
                 PathBuf::from("docs/resources/user_status.md"),
                 PathBuf::from("docs/data-sources/user.md"),
+                PathBuf::from("docs/data-sources/users.md"),
             ]
         );
         for (path, text) in &pages {
@@ -556,9 +557,44 @@ mod tests {
                     1,
                     "{line} in {path:?}:\n{text}"
                 );
-                assert!(line.ends_with(&format!(") {}\n", a.description)));
+                assert!(line.contains(&format!(") {}", a.description)), "{line}");
             }
         }
+    }
+
+    #[test]
+    fn list_attributes_link_to_the_schema_of_their_objects() {
+        let dir = examples();
+        let users = page(
+            &render_all(dir.path()).expect("render"),
+            "docs/data-sources/users.md",
+        );
+        let line = group(&users, "Read-Only")
+            .into_iter()
+            .find(|l| l.starts_with("- `users` "))
+            .expect("users is listed");
+        assert!(line.starts_with("- `users` (List of Object) "), "{line}");
+        assert!(
+            line.ends_with("(see [below for nested schema](#nestedatt--users))"),
+            "{line}"
+        );
+        let nested = users
+            .split(
+                "<a id=\"nestedatt--users\"></a>\n### Nested Schema for `users`\n\nRead-Only:\n\n",
+            )
+            .nth(1)
+            .expect("a nested schema section");
+        let names: Vec<_> = nested
+            .lines()
+            .take_while(|l| l.starts_with("- "))
+            .map(|l| l.split('`').nth(1).expect("a name"))
+            .collect();
+        for wanted in ["email", "enabled", "id", "login", "version"] {
+            assert!(names.contains(&wanted), "{wanted} in {names:?}");
+        }
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(names, sorted);
     }
 
     #[test]

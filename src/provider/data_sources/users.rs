@@ -1,0 +1,160 @@
+//! `acronis_users`: the live users of one tenant, for `for_each` over a customer's accounts
+//! (for instance to disable them all when the customer leaves).
+
+use serde::{Deserialize, Serialize};
+
+use crate::acronis::{AcronisClient, User as Account};
+use crate::framework::{DataSource, Field};
+use crate::provider::checks::check_uuid;
+use crate::provider::errors::api_error;
+use crate::tfplugin::schema::{Attribute, Mode, SchemaDef, Type};
+use crate::tfplugin::{Diagnostic, Diagnostics};
+
+pub struct Users;
+
+const SCHEMA: SchemaDef = SchemaDef {
+    version: 0,
+    description: "Lists the live (not deleted) user accounts of one tenant, sorted by login. \
+                  Users of its sub-tenants are not included.",
+    attributes: &[
+        Attribute::new(
+            "tenant_id",
+            Type::String,
+            Mode::Required,
+            "The id of the tenant (a lowercase UUID).",
+        ),
+        Attribute::new(
+            "users",
+            Type::ObjectList(USER_ATTRIBUTES),
+            Mode::Computed,
+            "The tenant's users.",
+        ),
+    ],
+};
+
+const USER_ATTRIBUTES: &[Attribute] = &[
+    Attribute::new("id", Type::String, Mode::Computed, "The user id."),
+    Attribute::new("login", Type::String, Mode::Computed, "The login name."),
+    Attribute::new(
+        "email",
+        Type::String,
+        Mode::Computed,
+        "The contact email address.",
+    ),
+    Attribute::new(
+        "first_name",
+        Type::String,
+        Mode::Computed,
+        "The contact's first name.",
+    ),
+    Attribute::new(
+        "last_name",
+        Type::String,
+        Mode::Computed,
+        "The contact's last name.",
+    ),
+    Attribute::new(
+        "enabled",
+        Type::Bool,
+        Mode::Computed,
+        "Whether the account is enabled.",
+    ),
+    Attribute::new(
+        "version",
+        Type::Number,
+        Mode::Computed,
+        "The account's revision number.",
+    ),
+];
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UsersModel {
+    pub tenant_id: Field<String>,
+    pub users: Field<Vec<UserItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserItem {
+    pub id: String,
+    pub login: Option<String>,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub enabled: bool,
+    pub version: i64,
+}
+
+impl From<Account> for UserItem {
+    fn from(account: Account) -> Self {
+        UserItem {
+            id: account.id,
+            login: account.login,
+            email: account.contact.email,
+            first_name: account.contact.firstname,
+            last_name: account.contact.lastname,
+            enabled: account.enabled,
+            version: account.version,
+        }
+    }
+}
+
+impl DataSource for Users {
+    type Client = AcronisClient;
+    type Model = UsersModel;
+
+    const TYPE_NAME: &'static str = "acronis_users";
+
+    fn schema(&self) -> &'static SchemaDef {
+        &SCHEMA
+    }
+
+    fn validate(&self, config: &UsersModel) -> Diagnostics {
+        config
+            .tenant_id
+            .as_deref()
+            .and_then(|id| check_uuid("tenant", id))
+            .map(|d| d.at("tenant_id"))
+            .into_iter()
+            .collect()
+    }
+
+    async fn read(
+        &self,
+        client: &AcronisClient,
+        config: UsersModel,
+    ) -> Result<UsersModel, Diagnostics> {
+        let Some(tenant_id) = config.tenant_id.as_deref() else {
+            return Err(Diagnostic::error(
+                "Missing tenant_id",
+                "The id of the tenant must be known to list its users.",
+            )
+            .at("tenant_id")
+            .into());
+        };
+        if let Some(d) = check_uuid("tenant", tenant_id) {
+            return Err(d.at("tenant_id").into());
+        }
+        let accounts = match client.list_tenant_users(tenant_id).await {
+            Ok(accounts) => accounts,
+            Err(e) if e.is_not_found() => {
+                return Err(Diagnostic::error(
+                    format!("Tenant {tenant_id} not found"),
+                    format!("No tenant with id {tenant_id} exists, so it has no users to list."),
+                )
+                .at("tenant_id")
+                .into())
+            }
+            Err(e) => {
+                return Err(api_error("Could not list the tenant's users", &e)
+                    .at("tenant_id")
+                    .into())
+            }
+        };
+        let mut users: Vec<UserItem> = accounts.into_iter().map(UserItem::from).collect();
+        users.sort_by(|a, b| (&a.login, &a.id).cmp(&(&b.login, &b.id)));
+        Ok(UsersModel {
+            tenant_id: config.tenant_id,
+            users: Field::Known(users),
+        })
+    }
+}
