@@ -2,16 +2,18 @@
 //! the plugin protocol (tfplugin6 over gRPC, behind go-plugin's handshake) itself.
 //!
 //! Layers, each knowing only the ones below it:
-//! - [`plugin`]: go-plugin hosting (handshake, AutoMTLS, unix socket, controller). No Terraform
-//!   resources, no Acronis.
-//! - [`tfplugin`]: generated protocol types, the DynamicValue codec, schema and diagnostic
-//!   helpers. No Acronis.
-//! - [`acronis`]: the HTTP client of the Acronis account API. No Terraform.
-//! - [`provider`], [`resources`], [`data_sources`]: the Acronis provider built from the above.
+//! - [`goplugin`]: go-plugin hosting (handshake, AutoMTLS, unix socket, controller, stdio,
+//!   health, logs). Serves whatever gRPC routes it is given.
+//! - [`tfproto`]: the tfplugin6 protocol: generated types, values with unknowns, schemas and
+//!   diagnostics. No Acronis.
+//! - [`framework`]: a small provider framework on the protocol: `Resource` and `DataSource` traits
+//!   over typed models, one registry, and the server of the `Provider` service. No Acronis.
+//! - [`acronis`]: the client of the Acronis account API. No Terraform.
+//! - [`provider`]: the Acronis provider on the framework and the client: its configuration,
+//!   resources and data sources, one file each.
 
 pub mod acronis;
 pub mod framework;
-pub mod logging;
-pub mod plugin;
+pub mod goplugin;
 pub mod provider;
-pub mod tfplugin;
+pub mod tfproto;

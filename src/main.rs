@@ -3,9 +3,9 @@
 
 use std::process::ExitCode;
 
-use terraform_provider_acronis::plugin::{self, HandshakeEnv, ServeOptions};
+use terraform_provider_acronis::goplugin::{self, HandshakeEnv, ServeOptions};
 use terraform_provider_acronis::provider::{AcronisProvider, PROVIDER_ADDRESS};
-use terraform_provider_acronis::tfplugin::PROTOCOL_VERSION;
+use terraform_provider_acronis::tfproto::PROTOCOL_VERSION;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,10 +32,10 @@ fn main() -> ExitCode {
     };
     let env = HandshakeEnv::from_env();
     if !debug && !env.launched_by_terraform() {
-        eprintln!("{}", plugin::PluginError::NotLaunchedByTerraform);
+        eprintln!("{}", goplugin::PluginError::NotLaunchedByTerraform);
         return ExitCode::FAILURE;
     }
-    terraform_provider_acronis::logging::init_from_env();
+    goplugin::logging::init_from_env();
 
     // One thread: the provider only waits on Terraform and the API, and a single-threaded
     // runtime spends no CPU handing wake-ups between threads.
@@ -56,9 +56,9 @@ fn main() -> ExitCode {
     let provider = tonic::service::Routes::new(AcronisProvider::default().into_service());
     let result = runtime.block_on(async move {
         if debug {
-            plugin::serve_debug(provider, options, env).await
+            goplugin::serve_debug(provider, options, env).await
         } else {
-            plugin::serve(provider, options, env).await
+            goplugin::serve(provider, options, env).await
         }
     });
     // Do not wait for idle pooled connections or timers: Terraform is waiting for us to exit.

@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use acronis_sim::Endpoint;
-use terraform_provider_acronis::tfplugin::proto::{self, provider_client::ProviderClient};
-use terraform_provider_acronis::tfplugin::Value;
+use terraform_provider_acronis::tfproto::proto::{self, provider_client::ProviderClient};
+use terraform_provider_acronis::tfproto::Value;
 
 mod support;
 use support::plugin_client::launch_and_connect;

@@ -8,9 +8,9 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use terraform_provider_acronis::plugin::handshake::MAGIC_COOKIE_KEY;
-use terraform_provider_acronis::plugin::proto as plugin_proto;
-use terraform_provider_acronis::tfplugin::{proto, Value};
+use terraform_provider_acronis::goplugin::handshake::MAGIC_COOKIE_KEY;
+use terraform_provider_acronis::goplugin::proto as plugin_proto;
+use terraform_provider_acronis::tfproto::{proto, Value};
 use tonic::transport::Channel;
 use tonic_health::pb as health_proto;
 

@@ -3,8 +3,8 @@
 use std::future::Future;
 
 use super::Model;
-use crate::tfplugin::schema::SchemaDef;
-use crate::tfplugin::Diagnostics;
+use crate::tfproto::schema::SchemaDef;
+use crate::tfproto::Diagnostics;
 
 /// A data source type, served by the framework.
 pub trait DataSource: Send + Sync + 'static {

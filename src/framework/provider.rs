@@ -4,8 +4,8 @@
 use tokio_util::sync::CancellationToken;
 
 use super::{Model, Registry};
-use crate::tfplugin::schema::SchemaDef;
-use crate::tfplugin::Diagnostics;
+use crate::tfproto::schema::SchemaDef;
+use crate::tfproto::Diagnostics;
 
 pub trait Provider: Send + Sync + 'static {
     /// The provider block.

@@ -8,8 +8,8 @@ use std::future::Future;
 use std::pin::Pin;
 
 use super::{from_value, to_value, DataSource, ImportRequest, Model, PlanChange, Resource};
-use crate::tfplugin::schema::{IdentitySchemaDef, SchemaDef};
-use crate::tfplugin::{Diagnostic, Diagnostics, Value};
+use crate::tfproto::schema::{IdentitySchemaDef, SchemaDef};
+use crate::tfproto::{Diagnostic, Diagnostics, Value};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 

@@ -4,8 +4,8 @@
 use std::future::Future;
 
 use super::Model;
-use crate::tfplugin::schema::{IdentitySchemaDef, SchemaDef};
-use crate::tfplugin::{Diagnostic, Diagnostics};
+use crate::tfproto::schema::{IdentitySchemaDef, SchemaDef};
+use crate::tfproto::{Diagnostic, Diagnostics};
 
 /// A managed resource type, served by the framework. `Client` is what the provider's
 /// configuration produces (an API client), handed to every call that talks to the remote side.

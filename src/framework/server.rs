@@ -11,10 +11,10 @@ use tracing::Instrument as _;
 
 use super::registry::decode;
 use super::{Provider, Registry};
-use crate::tfplugin::diagnostics::attribute_path;
-use crate::tfplugin::proto::{self, provider_server};
-use crate::tfplugin::schema::SchemaDef;
-use crate::tfplugin::{Diagnostic, Diagnostics, Value};
+use crate::tfproto::diagnostics::attribute_path;
+use crate::tfproto::proto::{self, provider_server};
+use crate::tfproto::schema::SchemaDef;
+use crate::tfproto::{Diagnostic, Diagnostics, Value};
 
 /// A provider, its registry, and the client its configuration built.
 pub struct Server<P: Provider> {

@@ -1,7 +1,7 @@
 //! Attribute checks shared by the provider's resources and data sources.
 
 use crate::acronis::user::is_valid_user_id;
-use crate::tfplugin::Diagnostic;
+use crate::tfproto::Diagnostic;
 
 /// A diagnostic if `id` is not the lowercase UUID the API requires of a user id.
 pub fn check_user_id(id: &str) -> Option<Diagnostic> {

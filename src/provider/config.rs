@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::acronis::{BaseUrl, ClientOptions, Credentials, ProxySettings, RetryPolicy, Secret};
 use crate::framework::Field;
-use crate::tfplugin::schema::{Attribute, Mode, SchemaDef, Type};
-use crate::tfplugin::{Diagnostic, Diagnostics};
+use crate::tfproto::schema::{Attribute, Mode, SchemaDef, Type};
+use crate::tfproto::{Diagnostic, Diagnostics};
 
 pub const SCHEMA: SchemaDef = SchemaDef {
     version: 0,

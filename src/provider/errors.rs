@@ -1,7 +1,7 @@
 //! The one place where API errors become Terraform diagnostics.
 
 use crate::acronis::ApiError;
-use crate::tfplugin::Diagnostic;
+use crate::tfproto::Diagnostic;
 
 /// A diagnostic for a failed API call: what failed, the API's status and message, and what to
 /// do about it. Secrets never reach here: errors carry no credentials.

@@ -11,10 +11,10 @@ use tokio_util::sync::CancellationToken;
 
 use crate::acronis::AcronisClient;
 use crate::framework::{self, Registry};
-use crate::tfplugin::proto::provider_server::ProviderServer;
-use crate::tfplugin::schema::SchemaDef;
-use crate::tfplugin::service::provider_service;
-use crate::tfplugin::{Diagnostic, Diagnostics};
+use crate::tfproto::proto::provider_server::ProviderServer;
+use crate::tfproto::schema::SchemaDef;
+use crate::tfproto::service::provider_service;
+use crate::tfproto::{Diagnostic, Diagnostics};
 
 /// The address Terraform knows this provider by.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/acronis/acronis";

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use terraform_provider_acronis::framework::Server;
 use terraform_provider_acronis::provider::AcronisProvider;
-use terraform_provider_acronis::tfplugin::proto::get_provider_schema;
-use terraform_provider_acronis::tfplugin::proto::provider_server::Provider as _;
+use terraform_provider_acronis::tfproto::proto::get_provider_schema;
+use terraform_provider_acronis::tfproto::proto::provider_server::Provider as _;
 
 mod render;
 use render as docs;

@@ -15,7 +15,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use terraform_provider_acronis::provider::{config, registry};
-use terraform_provider_acronis::tfplugin::schema::{
+use terraform_provider_acronis::tfproto::schema::{
     Attribute, IdentitySchemaDef, Mode, SchemaDef, Type,
 };
 

@@ -13,7 +13,7 @@ use base64::Engine as _;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
-use terraform_provider_acronis::plugin::handshake::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
+use terraform_provider_acronis::goplugin::handshake::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
 use tonic::transport::{Channel, Endpoint};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_terraform-provider-acronis");

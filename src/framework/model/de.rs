@@ -8,8 +8,8 @@ use serde::forward_to_deserialize_any;
 
 use super::ModelError;
 use crate::framework::field::FIELD_MARKER;
-use crate::tfplugin::value::{Attrs, Number};
-use crate::tfplugin::Value;
+use crate::tfproto::value::{Attrs, Number};
+use crate::tfproto::Value;
 
 pub struct ValueDeserializer<'a>(pub &'a Value);
 

@@ -9,7 +9,7 @@ mod ser;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::tfplugin::Value;
+use crate::tfproto::Value;
 
 /// A typed Terraform object.
 pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {}

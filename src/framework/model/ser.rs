@@ -7,8 +7,8 @@ use serde::ser::{SerializeTuple, SerializeTupleStruct};
 
 use super::ModelError;
 use crate::framework::field::UNKNOWN_MARKER;
-use crate::tfplugin::value::{Attrs, Name, Number};
-use crate::tfplugin::Value;
+use crate::tfproto::value::{Attrs, Name, Number};
+use crate::tfproto::Value;
 
 pub struct ValueSerializer;
 

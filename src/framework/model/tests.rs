@@ -79,7 +79,7 @@ fn integers_read_as_floats_but_not_floats_as_integers() {
     let fractional = object(vec![
         (
             "count",
-            Value::Number(crate::tfplugin::value::Number::Float(1.5)),
+            Value::Number(crate::tfproto::value::Number::Float(1.5)),
         ),
         ("ratio", Value::Null),
     ]);

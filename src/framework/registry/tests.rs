@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::*;
 use crate::framework::{Field, Planned};
-use crate::tfplugin::schema::{Attribute, Mode, Type};
+use crate::tfproto::schema::{Attribute, Mode, Type};
 
 /// A resource whose every call fails when its `fail` attribute says so.
 struct Toy;

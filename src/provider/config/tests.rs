@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::framework::from_value;
-use crate::tfplugin::Value;
+use crate::tfproto::Value;
 
 /// A provider block with the attributes `pairs` sets, the others null.
 fn config(pairs: &[(&str, Value)]) -> ProviderConfig {
@@ -133,7 +133,7 @@ fn bad_input_gets_a_diagnostic_at_its_attribute() {
         (
             config(&[(
                 "max_retries",
-                Value::Number(crate::tfplugin::value::Number::Float(1.5)),
+                Value::Number(crate::tfproto::value::Number::Float(1.5)),
             )]),
             "Invalid max_retries",
             "max_retries",

@@ -7,8 +7,8 @@ use crate::acronis::{AcronisClient, User as Account};
 use crate::framework::{DataSource, Field};
 use crate::provider::checks::check_uuid;
 use crate::provider::errors::api_error;
-use crate::tfplugin::schema::{Attribute, Mode, SchemaDef, Type};
-use crate::tfplugin::{Diagnostic, Diagnostics};
+use crate::tfproto::schema::{Attribute, Mode, SchemaDef, Type};
+use crate::tfproto::{Diagnostic, Diagnostics};
 
 pub struct Users;
 

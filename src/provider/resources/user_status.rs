@@ -7,10 +7,10 @@ use crate::acronis::{AcronisClient, ApiError, UserStatus as Account};
 use crate::framework::{Field, ImportRequest, PlanChange, Planned, Resource};
 use crate::provider::checks::check_user_id;
 use crate::provider::errors::api_error;
-use crate::tfplugin::schema::{
+use crate::tfproto::schema::{
     Attribute, IdentityAttribute, IdentitySchemaDef, Mode, SchemaDef, Type,
 };
-use crate::tfplugin::{Diagnostic, Diagnostics};
+use crate::tfproto::{Diagnostic, Diagnostics};
 
 pub struct UserStatus;
 

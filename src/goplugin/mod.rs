@@ -7,9 +7,11 @@
 //! - [`services`]: the controller (Shutdown) and stdio services go-plugin expects.
 //! - [`server`]: serves the application's gRPC routes with go-plugin's services and gRPC health
 //!   on tonic's server, until Terraform says it is done.
+//! - [`logging`]: `tracing` events as the JSON lines go-plugin reads from stderr.
 
 pub mod handshake;
 pub mod listener;
+pub mod logging;
 pub mod server;
 pub mod services;
 pub mod tls;
