@@ -414,6 +414,28 @@ async fn an_unknown_tenant_is_not_found_and_a_malformed_id_is_not_sent() {
     assert_eq!(client.list_tenant_users(TENANT).await.expect("empty"), []);
 }
 
+#[tokio::test]
+async fn a_user_id_that_is_not_a_uuid_never_becomes_a_request() {
+    let sim = alice();
+    let client = client_for(&sim);
+    for hostile in ["../tenants", "a?b=c", "x/../../idp/token", "", "%2e%2e"] {
+        let err = client.get_user(hostile).await.expect_err(hostile);
+        assert!(matches!(err, ApiError::InvalidArgument { .. }), "{err:?}");
+        let err = client
+            .set_enabled(hostile, false, Some(1))
+            .await
+            .expect_err(hostile);
+        assert!(matches!(err, ApiError::InvalidArgument { .. }), "{err:?}");
+        let err = client.get_users(&[hostile]).await.expect_err(hostile);
+        assert!(matches!(err, ApiError::InvalidArgument { .. }), "{err:?}");
+    }
+    assert_eq!(
+        sim.calls(),
+        CallCounts::default(),
+        "nothing was sent, not even a token request"
+    );
+}
+
 /// A TLS front for the simulator whose certificate (for `host`) is issued by a private CA;
 /// returns the CA (PEM) and the front's port.
 async fn tls_front(sim: &Simulator, host: &str) -> (String, u16) {

@@ -18,7 +18,7 @@ use super::secret::Secret;
 use super::tls;
 use super::transport::{self, HttpClient, HttpError, HttpRequest, HttpSettings};
 use super::url::BaseUrl;
-use super::user::{is_valid_tenant_id, User, UserPage, UserStatus};
+use super::user::{is_valid_tenant_id, is_valid_user_id, User, UserPage, UserStatus};
 
 /// How often an update is retried when the account changed under it (409).
 const MAX_CONFLICT_ATTEMPTS: u32 = 5;
@@ -138,6 +138,7 @@ impl AcronisClient {
 
     async fn read_user<U: serde::de::DeserializeOwned>(&self, id: &str) -> Result<U, ApiError> {
         let op = Operation::ReadUser(id.to_owned());
+        check_user_id(&op, id)?;
         let answer = self
             .call(&op, Method::GET, &format!("users/{id}"), None::<&()>)
             .await?;
@@ -147,6 +148,9 @@ impl AcronisClient {
     /// `GET /users?uuids=...`: the users among `ids` that exist (at most 100 ids a call).
     pub async fn get_users(&self, ids: &[&str]) -> Result<Vec<User>, ApiError> {
         let op = Operation::ListUsers;
+        for id in ids {
+            check_user_id(&op, id)?;
+        }
         let mut users = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(100) {
             let answer = self
@@ -215,6 +219,7 @@ impl AcronisClient {
         version: Option<i64>,
     ) -> Result<UserStatus, ApiError> {
         let op = Operation::UpdateUser(id.to_owned());
+        check_user_id(&op, id)?;
         let mut version = match version {
             Some(v) => v,
             None => {
@@ -440,6 +445,19 @@ impl AcronisClient {
                 detail: "the access_token holds characters an HTTP header cannot carry".into(),
             })?;
         Ok((bearer, token.lifetime(SystemTime::now())))
+    }
+}
+
+/// Refuses a user id that is not one lowercase UUID before it becomes part of a URL, so no
+/// caller (nor tampered state) can smuggle a path or a query into a request.
+fn check_user_id(op: &Operation, id: &str) -> Result<(), ApiError> {
+    if is_valid_user_id(id) {
+        Ok(())
+    } else {
+        Err(ApiError::InvalidArgument {
+            operation: op.clone(),
+            detail: "a user id is a lowercase UUID".into(),
+        })
     }
 }
 
