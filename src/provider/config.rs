@@ -242,7 +242,7 @@ pub fn resolve(
         }
     };
     let credentials = credentials(client_id, client_secret, access_token, &mut diags);
-    let extra_ca_pem = ca_file.and_then(|path| match std::fs::read(&path) {
+    let extra_ca_pem = ca_file.and_then(|path| match read_capped(&path, MAX_CA_FILE_BYTES) {
         Ok(pem) => Some(pem),
         Err(e) => {
             diags.push(
@@ -273,6 +273,25 @@ pub fn resolve(
         }),
         _ => Err(diags),
     }
+}
+
+/// The largest `ca_file` read: a bundle of every public CA is about 250 KiB.
+const MAX_CA_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The file at `path`, refused beyond `max` bytes rather than read whole.
+fn read_capped(path: &str, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut content = Vec::new();
+    std::fs::File::open(path)?
+        .take(max + 1)
+        .read_to_end(&mut content)?;
+    if content.len() as u64 > max {
+        return Err(std::io::Error::other(format!(
+            "it is larger than {} MiB, which no CA bundle is",
+            max / (1024 * 1024)
+        )));
+    }
+    Ok(content)
 }
 
 /// Exactly one way to authenticate: client id and secret together, or an access token.

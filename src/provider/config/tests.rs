@@ -222,3 +222,31 @@ fn an_unreadable_ca_file_is_reported() {
         ("Unreadable ca_file".to_owned(), vec!["ca_file".to_owned()])
     );
 }
+
+#[test]
+fn an_oversized_ca_file_is_refused_without_reading_it_whole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("huge.pem");
+    let file = std::fs::File::create(&path).expect("create");
+    file.set_len(MAX_CA_FILE_BYTES + 1).expect("size");
+    let diags = resolve(
+        &config(&[
+            ("base_url", URL.into()),
+            ("access_token", "t".into()),
+            ("ca_file", path.to_string_lossy().as_ref().into()),
+        ]),
+        &no_env,
+    )
+    .expect_err("too large");
+    let d = diags.iter().next().expect("a diagnostic");
+    assert_eq!(d.summary, "Unreadable ca_file");
+    assert!(d.detail.contains("larger than 4 MiB"), "{}", d.detail);
+
+    file.set_len(MAX_CA_FILE_BYTES).expect("size");
+    assert_eq!(
+        read_capped(&path.to_string_lossy(), MAX_CA_FILE_BYTES)
+            .expect("at the cap is fine")
+            .len() as u64,
+        MAX_CA_FILE_BYTES
+    );
+}
