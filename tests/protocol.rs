@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use terraform_provider_acronis::goplugin::handshake::MAGIC_COOKIE_KEY;
+use terraform_provider_acronis::goplugin::handshake::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
 use terraform_provider_acronis::goplugin::proto as plugin_proto;
 use terraform_provider_acronis::tfproto::{proto, Value};
 use tonic::transport::Channel;
@@ -188,6 +188,27 @@ async fn shutdown_ends_the_process_promptly_and_removes_the_socket() {
         !plugin.socket.parent().expect("dir").exists(),
         "socket directory removed"
     );
+}
+
+#[test]
+fn without_a_client_certificate_the_plugin_refuses_to_serve_plaintext() {
+    let parent = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(env!("CARGO_BIN_EXE_terraform-provider-acronis"))
+        .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+        .env("PLUGIN_UNIX_SOCKET_DIR", parent.path())
+        .env_remove("PLUGIN_CLIENT_CERT")
+        .env_remove("TF_DISABLE_PLUGIN_TLS")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run the plugin");
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty(), "no handshake line: {:?}", out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("PLUGIN_CLIENT_CERT is not set"), "{stderr}");
+    assert!(stderr.contains("TF_DISABLE_PLUGIN_TLS"), "{stderr}");
+    let left: Vec<_> = std::fs::read_dir(parent.path()).expect("read").collect();
+    assert!(left.is_empty(), "no socket was created: {left:?}");
 }
 
 #[tokio::test]

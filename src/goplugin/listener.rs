@@ -24,12 +24,14 @@ impl PluginSocket {
     /// does for `PLUGIN_UNIX_SOCKET_GROUP`.
     pub fn bind(parent: Option<&Path>, group: Option<&str>) -> io::Result<PluginSocket> {
         let mut builder = tempfile::Builder::new();
-        builder.prefix("plugin");
+        // Created private: there is no moment when another user could enter it.
+        builder
+            .prefix("plugin")
+            .permissions(std::fs::Permissions::from_mode(0o700));
         let dir = match parent {
             Some(parent) => builder.tempdir_in(parent)?,
             None => builder.tempdir()?,
         };
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))?;
         let path = dir.path().join("plugin.sock");
         let listener = UnixListener::bind(&path)?;
         if let Some(group) = group {

@@ -34,6 +34,11 @@ pub enum PluginError {
          configuration that uses it, or pass --debug to serve it for a debugger)"
     )]
     NotLaunchedByTerraform,
+    #[error(
+        "PLUGIN_CLIENT_CERT is not set, so mutual TLS cannot be set up: Terraform always sends \
+         it; to serve without TLS (as with TF_REATTACH_PROVIDERS), set TF_DISABLE_PLUGIN_TLS=1"
+    )]
+    MissingClientCert,
     #[error("PLUGIN_CLIENT_CERT is not a PEM certificate: {0}")]
     BadClientCert(String),
     #[error("could not make the server certificate: {0}")]

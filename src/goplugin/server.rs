@@ -53,17 +53,18 @@ pub async fn serve(
 ) -> Result<(), PluginError> {
     env.require_terraform()?;
     let version = negotiate_protocol(env.protocol_versions.as_deref(), options.protocol_versions);
-    let socket = PluginSocket::bind(env.socket_dir.as_deref(), env.socket_group.as_deref())
-        .map_err(PluginError::Socket)?;
-
+    // Plaintext only when asked for; otherwise a client without a certificate is refused.
     let tls = match (&env.client_cert, env.disable_tls) {
+        (_, true) => None,
         (Some(pem), false) => {
             let identity = tls::generate_server_identity()?;
             let config = tls::server_config(&identity, tls::parse_client_cert(pem)?)?;
             Some((identity.cert_der, TlsAcceptor::from(config)))
         }
-        _ => None,
+        (None, false) => return Err(PluginError::MissingClientCert),
     };
+    let socket = PluginSocket::bind(env.socket_dir.as_deref(), env.socket_group.as_deref())
+        .map_err(PluginError::Socket)?;
 
     let shutdown = CancellationToken::new();
     watch_signals(shutdown.clone(), false);
