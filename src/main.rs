@@ -49,11 +49,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let (service, stop) = AcronisProvider::default().into_service();
     let options = ServeOptions {
         protocol_versions: &[PROTOCOL_VERSION],
         provider_address: PROVIDER_ADDRESS,
+        interrupt: stop,
     };
-    let provider = tonic::service::Routes::new(AcronisProvider::default().into_service());
+    let provider = tonic::service::Routes::new(service);
     let result = runtime.block_on(async move {
         if debug {
             goplugin::serve_debug(provider, options, env).await

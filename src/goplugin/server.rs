@@ -30,6 +30,9 @@ pub struct ServeOptions {
     pub protocol_versions: &'static [u32],
     /// The address Terraform knows the provider by, for the debug reattach line.
     pub provider_address: &'static str,
+    /// Cancelled when the user presses Ctrl-C (SIGINT reaches Terraform's whole process group):
+    /// the application should abandon the work in flight. Serving goes on until `Shutdown`.
+    pub interrupt: CancellationToken,
 }
 
 /// How long in-flight RPCs get to finish once shutdown starts; Terraform waits 2 s in all.
@@ -67,7 +70,7 @@ pub async fn serve(
         .map_err(PluginError::Socket)?;
 
     let shutdown = CancellationToken::new();
-    watch_signals(shutdown.clone(), false);
+    watch_signals(shutdown.clone(), options.interrupt.clone(), false);
     let (listener, path, _socket_dir) = socket.into_parts();
     let incoming = accept_loop(
         listener,
@@ -98,7 +101,7 @@ pub async fn serve_debug(
     let socket = PluginSocket::bind(env.socket_dir.as_deref(), env.socket_group.as_deref())
         .map_err(PluginError::Socket)?;
     let shutdown = CancellationToken::new();
-    watch_signals(shutdown.clone(), true);
+    watch_signals(shutdown.clone(), options.interrupt.clone(), true);
     let (listener, path, _socket_dir) = socket.into_parts();
     let incoming = accept_loop(listener, None, shutdown.clone());
     let reattach = serde_json::json!({
@@ -215,9 +218,9 @@ fn accept_loop(
 }
 
 /// SIGTERM stops the server cleanly. SIGINT is Terraform's Ctrl-C reaching the whole process
-/// group: the provider keeps running so Terraform can call `StopProvider` and finish its
-/// bookkeeping; in debug mode SIGINT stops it.
-fn watch_signals(shutdown: CancellationToken, debug: bool) {
+/// group: it cancels `interrupt`, as `StopProvider` would, but the server keeps running so
+/// Terraform can finish its bookkeeping; in debug mode SIGINT stops it.
+fn watch_signals(shutdown: CancellationToken, interrupt: CancellationToken, debug: bool) {
     use tokio::signal::unix::{signal, SignalKind};
     let (Ok(mut term), Ok(mut int)) = (
         signal(SignalKind::terminate()),
@@ -232,7 +235,8 @@ fn watch_signals(shutdown: CancellationToken, debug: bool) {
                 _ = term.recv() => { shutdown.cancel(); break; }
                 _ = int.recv() => {
                     if debug { shutdown.cancel(); break; }
-                    tracing::debug!("SIGINT ignored: Terraform stops the provider through StopProvider");
+                    tracing::info!("SIGINT: abandoning the work in flight; serving until Shutdown");
+                    interrupt.cancel();
                 }
             }
         }

@@ -38,9 +38,17 @@ impl AcronisProvider {
         AcronisProvider { env: Box::new(env) }
     }
 
-    /// The gRPC service; it accepts messages as large as Terraform sends.
-    pub fn into_service(self) -> ProviderServer<framework::Server<AcronisProvider>> {
-        provider_service(framework::Server::new(self))
+    /// The gRPC service (it accepts messages as large as Terraform sends), and the token that
+    /// abandons its API calls in flight, as `StopProvider` does.
+    pub fn into_service(
+        self,
+    ) -> (
+        ProviderServer<framework::Server<AcronisProvider>>,
+        CancellationToken,
+    ) {
+        let server = framework::Server::new(self);
+        let stop = server.stop_token();
+        (provider_service(server), stop)
     }
 }
 
