@@ -34,8 +34,8 @@ Other modes: `--instructions N` (callgrind instruction counts per provider proce
 over 1 and over N resources, and per resource; `make bench-instructions`), `--compare N BUILD...`
 (provider CPU of plans by builds alternating on the same load; `make bench-compare`),
 `--train BUILD` (the workload scripts/pgo.sh profiles an instrumented build on), `--report FILE`
-(re-render a saved run). BENCH_PROVIDER measures another
-build in place of target/release's; scripts/bench.sh sets it to the PGO build when it can make one.
+(re-render a saved run). BENCH_PROVIDER measures another build in place of target/release's;
+scripts/bench.sh sets it to the PGO build when it can make one.
 """
 
 import base64
