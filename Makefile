@@ -34,7 +34,7 @@ demo: terraform
 bench: terraform
 	bash scripts/bench.sh
 
-# Instructions per provider process in a `terraform plan` over N resources (callgrind).
+# Instructions per provider process of a `terraform plan` over 1 and N resources, and per resource (callgrind).
 bench-instructions: terraform
 	bash scripts/bench.sh --instructions $(or $(N),100)
 
