@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod plugin_client;
+pub mod tfjson;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
