@@ -5,6 +5,7 @@
 
 pub mod plugin_client;
 pub mod tfjson;
+pub mod wait;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

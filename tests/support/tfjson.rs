@@ -149,3 +149,11 @@ impl Workspace {
         );
     }
 }
+
+/// The configuration attribute a diagnostic points at: the name on the line its range starts
+/// in (Terraform highlights the attribute's value), or `None` without a source range.
+pub fn attribute_of(diagnostic: &Json) -> Option<String> {
+    let code = diagnostic["snippet"]["code"].as_str()?;
+    let name = code.trim_start().split([' ', '=']).next()?;
+    Some(name.to_owned())
+}
