@@ -252,19 +252,27 @@ impl Walk {
             Step::RemoveDisable => "disable",
             _ => "keep",
         };
+        let sets = match policy {
+            "enable" => Some(true),
+            "disable" => Some(false),
+            _ => None,
+        };
         let id = self.a_managed(context);
-        if self.managed[&id].on_destroy != policy {
-            self.managed.get_mut(&id).expect("managed").on_destroy = policy;
-            self.apply_config(&format!("{context} (set-up: on_destroy = {policy})"));
+        // The account starts opposite to what the policy sets, so a destroy that ignored the
+        // policy would show.
+        let start = sets.map_or(self.managed[&id].enabled, |to| !to);
+        if self.managed[&id].on_destroy != policy || self.managed[&id].enabled != start {
+            let m = self.managed.get_mut(&id).expect("managed");
+            m.on_destroy = policy;
+            m.enabled = start;
+            self.apply_config(&format!(
+                "{context} (set-up: on_destroy = {policy}, enabled = {start})"
+            ));
         }
         let before = truth(&self.sim, &id).0;
         self.managed.remove(&id);
         self.apply_config(context);
-        let expected = match policy {
-            "enable" => true,
-            "disable" => false,
-            _ => before,
-        };
+        let expected = sets.unwrap_or(before);
         assert_eq!(
             truth(&self.sim, &id).0,
             expected,
