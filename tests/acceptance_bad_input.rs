@@ -1,9 +1,23 @@
 //! Bad input, table by table, through real Terraform: every provider and resource argument
 //! with malformed, empty, whitespace, over-long, wrong-type and unknown values gets a clear
-//! diagnostic (never a crash), from Terraform's type checks or from the provider.
+//! diagnostic (never a crash), from Terraform's type checks or from the provider. Diagnostics
+//! are read from `-json` output: severity, summary and the attribute they point at (the
+//! details' wording is the unit tests' business).
 
 mod support;
+use support::tfjson::attribute_of;
 use support::*;
+
+/// `terraform validate -json` must fail with one error `summary` pointing at `attribute`.
+fn assert_refused_at_validate(ws: &Workspace, summary: &str, attribute: &str, case: &str) {
+    let run = ws.terraform(&["validate", "-json"]);
+    let diagnostic = run.error_diagnostic(summary);
+    assert_eq!(
+        attribute_of(&diagnostic).as_deref(),
+        Some(attribute),
+        "{case}: {diagnostic}"
+    );
+}
 
 const JOHN: &str = "1c234e69-5469-424a-a6d1-ff5658b387a6";
 
@@ -16,60 +30,93 @@ fn provider_arguments() {
     let sim = simulator(vec![]);
     let ws = Workspace::new(&sim);
     let long_host = format!("https://{}.acronis.com", "a".repeat(70));
-    let cases: Vec<(String, &str)> = vec![
-        ("base_url = \"\"".into(), "Empty base_url"),
-        ("base_url = \"   \"".into(), "Empty base_url"),
+    // (argument, the diagnostic's summary, the attribute it points at)
+    let cases: Vec<(String, &str, &str)> = vec![
+        ("base_url = \"\"".into(), "Empty base_url", "base_url"),
+        ("base_url = \"   \"".into(), "Empty base_url", "base_url"),
         (
             "base_url = \"eu2-cloud.acronis.com\"".into(),
             "Invalid base_url",
+            "base_url",
         ),
         (
             "base_url = \"ftp://eu2-cloud.acronis.com\"".into(),
-            "only served over https://",
+            "Invalid base_url",
+            "base_url",
         ),
         (
             "base_url = \"http://eu2-cloud.acronis.com\"".into(),
-            "only served over https://",
+            "Invalid base_url",
+            "base_url",
         ),
         (
             "base_url = \"https://eu2-cloud.acronis.com/?tenant=1\"".into(),
-            "has a query",
+            "Invalid base_url",
+            "base_url",
         ),
         (
             "base_url = \"https://eu2-cloud.acronis.com/api/1\"".into(),
-            "is not the API's",
+            "Invalid base_url",
+            "base_url",
         ),
         (
             format!("base_url = \"{long_host}\""),
-            "not a valid DNS name",
+            "Invalid base_url",
+            "base_url",
         ),
-        ("base_url = 42".into(), "Invalid base_url"),
+        ("base_url = 42".into(), "Invalid base_url", "base_url"),
         (
             "base_url = [\"https://x.acronis.com\"]".into(),
             "Incorrect attribute value type",
+            "base_url",
         ),
-        ("client_id = \"\"".into(), "Empty client_id"),
-        ("client_secret = \" \"".into(), "Empty client_secret"),
-        ("access_token = \"\"".into(), "Empty access_token"),
-        ("ca_file = \"\"".into(), "Empty ca_file"),
-        ("max_retries = -1".into(), "Invalid max_retries"),
-        ("max_retries = 1.5".into(), "Invalid max_retries"),
-        ("max_retries = 1000000".into(), "Invalid max_retries"),
+        ("client_id = \"\"".into(), "Empty client_id", "client_id"),
+        (
+            "client_secret = \" \"".into(),
+            "Empty client_secret",
+            "client_secret",
+        ),
+        (
+            "access_token = \"\"".into(),
+            "Empty access_token",
+            "access_token",
+        ),
+        ("ca_file = \"\"".into(), "Empty ca_file", "ca_file"),
+        (
+            "max_retries = -1".into(),
+            "Invalid max_retries",
+            "max_retries",
+        ),
+        (
+            "max_retries = 1.5".into(),
+            "Invalid max_retries",
+            "max_retries",
+        ),
+        (
+            "max_retries = 1000000".into(),
+            "Invalid max_retries",
+            "max_retries",
+        ),
         (
             "max_retries = \"three\"".into(),
             "Incorrect attribute value type",
+            "max_retries",
         ),
-        ("request_timeout = 0".into(), "Invalid request_timeout"),
+        (
+            "request_timeout = 0".into(),
+            "Invalid request_timeout",
+            "request_timeout",
+        ),
         (
             "request_timeout = \"30s\"".into(),
             "Incorrect attribute value type",
+            "request_timeout",
         ),
-        ("region = \"eu\"".into(), "Unsupported argument"),
+        ("region = \"eu\"".into(), "Unsupported argument", "region"),
     ];
-    for (args, expected) in cases {
+    for (args, summary, attribute) in cases {
         ws.config_with_provider(&format!("  {args}"), &user_status("john", JOHN, true));
-        ws.terraform(&["validate", "-no-color"])
-            .assert_failure_containing(expected);
+        assert_refused_at_validate(&ws, summary, attribute, &args);
     }
     assert_eq!(sim.calls().total(), 0, "validation never calls the API");
 }
@@ -113,72 +160,88 @@ fn resource_arguments() {
     let sim = simulator(vec![]);
     let ws = Workspace::new(&sim);
     let long_id = "a".repeat(1000);
-    let cases: Vec<(String, &str)> = vec![
+    // (arguments, the diagnostic's summary, the attribute it points at)
+    let cases: Vec<(String, &str, &str)> = vec![
         (
             "  user_id = \"\"\n  enabled = true".to_owned(),
             "Invalid user id",
+            "user_id",
         ),
         (
             "  user_id = \"   \"\n  enabled = true".to_owned(),
             "Invalid user id",
+            "user_id",
         ),
         (
             format!("  user_id = \"{}\"\n  enabled = true", JOHN.to_uppercase()),
-            "lowercase UUID",
+            "Invalid user id",
+            "user_id",
         ),
         (
             format!("  user_id = \"{JOHN} \"\n  enabled = true"),
             "Invalid user id",
+            "user_id",
         ),
         (
             format!("  user_id = \"{long_id}\"\n  enabled = true"),
-            "aaaaaaaa...",
+            "Invalid user id",
+            "user_id",
         ),
         (
             "  user_id = 123\n  enabled = true".to_owned(),
             "Invalid user id",
+            "user_id",
         ),
         (
             format!("  user_id = [\"{JOHN}\"]\n  enabled = true"),
             "Incorrect attribute value type",
+            "user_id",
         ),
         (
             format!("  user_id = \"{JOHN}\"\n  enabled = \"maybe\""),
-            "a bool is required",
-        ),
-        (
-            format!("  user_id = \"{JOHN}\""),
-            "The argument \"enabled\" is required",
-        ),
-        (
-            "  enabled = true".to_owned(),
-            "The argument \"user_id\" is required",
+            "Incorrect attribute value type",
+            "enabled",
         ),
         (
             format!("  user_id = \"{JOHN}\"\n  enabled = true\n  version = 3"),
             "Invalid configuration for read-only attribute",
+            "version",
         ),
         (
             format!("  user_id = \"{JOHN}\"\n  enabled = true\n  id = \"x\""),
-            "id is set by the provider",
+            "Invalid configuration for read-only attribute",
+            "id",
         ),
         (
             format!("  user_id = \"{JOHN}\"\n  enabled = true\n  on_destroy = \"\""),
             "Invalid on_destroy",
+            "on_destroy",
         ),
         (
             format!("  user_id = \"{JOHN}\"\n  enabled = true\n  on_destroy = \"KEEP\""),
             "Invalid on_destroy",
+            "on_destroy",
         ),
         (
             format!("  user_id = \"{JOHN}\"\n  enabled = true\n  tenant = \"x\""),
             "Unsupported argument",
+            "tenant",
         ),
     ];
-    for (args, expected) in cases {
+    for (args, summary, attribute) in cases {
         ws.config(&resource_with(&args));
-        ws.terraform(&["validate", "-no-color"])
-            .assert_failure_containing(expected);
+        assert_refused_at_validate(&ws, summary, attribute, &args);
+    }
+    // A required argument left out: Terraform names the block, there is no attribute line.
+    for (args, missing) in [
+        (format!("  user_id = \"{JOHN}\""), "enabled"),
+        ("  enabled = true".to_owned(), "user_id"),
+    ] {
+        ws.config(&resource_with(&args));
+        let run = ws.terraform(&["validate", "-json"]);
+        let diagnostic = run.error_diagnostic("Missing required argument");
+        let detail = diagnostic["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains(&format!("\"{missing}\"")), "{detail}");
     }
     // Values Terraform converts are accepted as they convert.
     ws.config(&resource_with(&format!(
@@ -192,16 +255,20 @@ fn data_source_arguments() {
     let sim = simulator(vec![user(JOHN, "john", true)]);
     let ws = Workspace::new(&sim);
     ws.config("data \"acronis_user\" \"x\" {\n  id = \"not-a-uuid\"\n}\n");
-    ws.terraform(&["validate", "-no-color"])
-        .assert_failure_containing("Invalid user id");
+    assert_refused_at_validate(&ws, "Invalid user id", "id", "id not a uuid");
     ws.config(&format!(
         "data \"acronis_user\" \"x\" {{\n  id = \"{JOHN}\"\n  email = \"x@y\"\n}}\n"
     ));
-    ws.terraform(&["validate", "-no-color"])
-        .assert_failure_containing("email is set by the provider");
+    assert_refused_at_validate(
+        &ws,
+        "Invalid configuration for read-only attribute",
+        "email",
+        "email set",
+    );
     ws.config(
         "data \"acronis_user\" \"x\" {\n  id = \"2c234e69-5469-424a-a6d1-ff5658b387a6\"\n}\n",
     );
-    ws.plan(&[])
-        .assert_failure_containing("User 2c234e69-5469-424a-a6d1-ff5658b387a6 not found");
+    let run = ws.terraform(&["plan", "-json"]);
+    let diagnostic = run.error_diagnostic("User 2c234e69-5469-424a-a6d1-ff5658b387a6 not found");
+    assert_eq!(diagnostic["address"], "data.acronis_user.x");
 }

@@ -13,6 +13,7 @@ fn reads_every_attribute_of_an_account() {
         id: Some(JOHN.into()),
         login: "john".into(),
         enabled: false,
+        activated: false,
         email: Some("john@example.com".into()),
         first_name: Some("John".into()),
         last_name: Some("Smith".into()),
@@ -32,7 +33,11 @@ fn reads_every_attribute_of_an_account() {
     assert_eq!(john["last_name"], "Smith");
     assert_eq!(john["tenant_id"], truth["tenant_id"]);
     assert_eq!(john["enabled"], false);
-    assert_eq!(john["activated"], truth["activated"]);
+    assert_eq!(
+        truth["activated"], false,
+        "the seed is an account not yet activated"
+    );
+    assert_eq!(john["activated"], false);
     assert_eq!(john["version"], truth["version"]);
     assert_eq!(john["mfa_status"], truth["mfa_status"]);
     assert_eq!(john["created_at"], truth["created_at"]);

@@ -41,20 +41,24 @@ fn an_out_of_band_enable_shows_up_as_an_in_place_update() {
     ws.apply().assert_success();
 
     sim.console_set_enabled(JOHN, true);
-    let plan = ws.plan(&[]);
-    plan.assert_no_provider_fault();
-    assert_eq!(plan.code, 2, "{}", plan.output());
-    assert!(
-        plan.stdout
-            .contains("acronis_user_status.john will be updated in-place"),
-        "{}",
-        plan.stdout
+    let (run, plan) = ws.plan_out("tfplan", &[]);
+    assert_eq!(run.code, 2, "{}", run.output());
+    let plan = plan.expect("saved plan");
+    let change = plan["resource_changes"]
+        .as_array()
+        .and_then(|changes| {
+            changes
+                .iter()
+                .find(|c| c["address"] == "acronis_user_status.john")
+        })
+        .map(|c| &c["change"])
+        .unwrap_or_else(|| panic!("a change for john: {plan}"));
+    assert_eq!(change["actions"], serde_json::json!(["update"]));
+    assert_eq!(
+        change["before"]["enabled"], true,
+        "the refresh saw the edit"
     );
-    assert!(
-        plan.stdout.contains("~ enabled    = true -> false"),
-        "{}",
-        plan.stdout
-    );
+    assert_eq!(change["after"]["enabled"], false);
 
     ws.apply().assert_success();
     assert!(!truth(&sim, JOHN).0);

@@ -2,6 +2,7 @@
 //! driving real Terraform against the simulator.
 
 mod support;
+use support::tfjson::attribute_of;
 use support::*;
 
 const JOHN: &str = "1c234e69-5469-424a-a6d1-ff5658b387a6";
@@ -88,14 +89,10 @@ fn unknown_configuration_values_plan_and_apply_cleanly() {
         "resource \"terraform_data\" \"flag\" {{\n  input = false\n}}\n\
          resource \"acronis_user_status\" \"john\" {{\n  user_id = \"{JOHN}\"\n  enabled = terraform_data.flag.output\n}}\n"
     ));
-    let plan = ws.plan(&[]);
-    plan.assert_no_provider_fault();
-    assert_eq!(plan.code, 2, "{}", plan.output());
-    assert!(
-        plan.stdout.contains("enabled    = (known after apply)"),
-        "{}",
-        plan.stdout
-    );
+    let plan = plan_json(&ws, &[]);
+    let john = change_of(&plan, "acronis_user_status.john");
+    assert_eq!(john["actions"], serde_json::json!(["create"]));
+    assert_eq!(john["after_unknown"]["enabled"], true, "{john}");
     ws.apply().assert_success();
     assert!(!truth(&sim, JOHN).0);
     assert_eq!(ws.plan(&[]).code, 0);
@@ -108,15 +105,18 @@ fn changing_the_user_id_replaces_the_resource() {
     ws.config(&user_status("x", JOHN, false));
     ws.apply().assert_success();
     ws.config(&user_status("x", MARY, false));
-    let plan = ws.plan(&[]);
-    plan.assert_no_provider_fault();
-    assert_eq!(plan.code, 2);
-    assert!(plan.stdout.contains("must be replaced"), "{}", plan.stdout);
-    assert!(
-        plan.stdout.contains("# forces replacement"),
-        "{}",
-        plan.stdout
+    let plan = plan_json(&ws, &[]);
+    let x = change_of(&plan, "acronis_user_status.x");
+    assert_eq!(x["actions"], serde_json::json!(["delete", "create"]), "{x}");
+    let replace = plan["resource_changes"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["address"] == "acronis_user_status.x"))
+        .map(|c| c["action_reason"].clone());
+    assert_eq!(
+        replace,
+        Some(serde_json::json!("replace_because_cannot_update"))
     );
+    assert_eq!(x["replace_paths"], serde_json::json!([["user_id"]]), "{x}");
     ws.apply().assert_success();
     assert!(!truth(&sim, MARY).0, "the new account is disabled");
     assert!(
@@ -205,24 +205,22 @@ fn a_saved_plan_applies_after_the_revision_moved() {
 }
 
 #[test]
-fn a_saved_plan_sends_nothing_when_the_account_already_matches() {
+fn a_saved_plan_changes_nothing_when_the_account_already_matches() {
     let (sim, ws) = saved_plan_disabling_john();
 
     sim.console_set_enabled(JOHN, false); // someone did it by hand meanwhile
+    let edited = truth(&sim, JOHN);
     let before = sim.calls();
     ws.terraform(&["apply", "-no-color", "tfplan"])
         .assert_success();
     let after = sim.calls();
-    // The stale PUT meets a conflict; the re-read shows the account already disabled.
+    // The saved plan's PUT carries the revision from before the edit and is refused (409); the
+    // re-read shows the account already disabled, so nothing more is sent and nothing changes.
     assert_eq!(after.put_user - before.put_user, 1, "{after:?}");
+    assert_eq!(truth(&sim, JOHN), edited, "the account was not written");
     assert_eq!(
-        truth(&sim, JOHN),
-        (
-            false,
-            ws.resource("acronis_user_status.john").expect("state")["version"]
-                .as_i64()
-                .expect("version")
-        )
+        ws.resource("acronis_user_status.john").expect("state")["version"],
+        edited.1
     );
 }
 
@@ -236,14 +234,10 @@ fn a_deleted_account_leaves_state_and_is_planned_again() {
     ws.apply().assert_success();
     sim.delete_user(JOHN);
 
-    let plan = ws.plan(&[]);
-    plan.assert_no_provider_fault();
-    assert_eq!(plan.code, 2);
-    assert!(
-        plan.stdout
-            .contains("acronis_user_status.john will be created"),
-        "{}",
-        plan.stdout
+    let plan = plan_json(&ws, &[]);
+    assert_eq!(
+        change_of(&plan, "acronis_user_status.john")["actions"],
+        serde_json::json!(["create"])
     );
     ws.terraform(&["apply", "-refresh-only", "-auto-approve", "-no-color"])
         .assert_success();
@@ -313,10 +307,11 @@ fn an_invalid_on_destroy_is_refused_at_validate() {
     ws.config(&format!(
         "resource \"acronis_user_status\" \"john\" {{\n  user_id = \"{JOHN}\"\n  enabled = false\n  on_destroy = \"nuke\"\n}}\n"
     ));
-    let run = ws.terraform(&["validate", "-no-color"]);
-    run.assert_failure_containing("Invalid on_destroy");
-    // The attribute path makes Terraform quote the offending line.
-    run.assert_failure_containing("on_destroy = \"nuke\"");
+    let diagnostic = ws
+        .terraform(&["validate", "-json"])
+        .error_diagnostic("Invalid on_destroy");
+    // The attribute path makes Terraform point at the offending line.
+    assert_eq!(attribute_of(&diagnostic).as_deref(), Some("on_destroy"));
     assert_eq!(sim.calls().total(), 0, "validation needs no API");
 }
 
@@ -333,10 +328,14 @@ fn a_user_id_that_is_not_a_lowercase_uuid_is_refused_at_validate() {
         " 1c234e69-5469-424a-a6d1-ff5658b387a6",
     ] {
         ws.config(&user_status("john", bad, false));
-        let run = ws.terraform(&["validate", "-no-color"]);
-        run.assert_failure_containing("Invalid user id");
-        run.assert_failure_containing("lowercase UUID");
-        run.assert_failure_containing(&format!("user_id = \"{bad}\""));
+        let diagnostic = ws
+            .terraform(&["validate", "-json"])
+            .error_diagnostic("Invalid user id");
+        assert_eq!(
+            attribute_of(&diagnostic).as_deref(),
+            Some("user_id"),
+            "{bad:?}"
+        );
     }
 }
 
@@ -352,11 +351,13 @@ fn import_blocks_and_generated_configuration() {
     ws.terraform(&["plan", "-no-color", "-generate-config-out=generated.tf"])
         .assert_success();
     let generated = std::fs::read_to_string(ws.path().join("generated.tf")).expect("generated.tf");
+    // Compared with the alignment folded away: `terraform fmt` pads names to line up.
+    let flat = flatten(&generated);
     assert!(
-        generated.contains(&format!("user_id    = \"{JOHN}\"")),
+        flat.contains(&format!("user_id = \"{JOHN}\"")),
         "{generated}"
     );
-    assert!(generated.contains("enabled    = false"), "{generated}");
+    assert!(flat.contains("enabled = false"), "{generated}");
     ws.apply().assert_success();
     assert_eq!(
         ws.resource("acronis_user_status.john").expect("imported")["version"],

@@ -1,7 +1,7 @@
-//! StopProvider (Terraform's Ctrl-C) cancels API calls in flight: the RPCs return promptly with
-//! a diagnostic instead of hanging on a slow API.
+//! StopProvider (Terraform's Ctrl-C) cancels API calls in flight: the RPCs return with a
+//! diagnostic instead of waiting for a hung API, and nothing more is sent.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use acronis_sim::Endpoint;
 use terraform_provider_acronis::tfproto::proto::{self, provider_client::ProviderClient};
@@ -9,9 +9,13 @@ use terraform_provider_acronis::tfproto::Value;
 
 mod support;
 use support::plugin_client::launch_and_connect;
+use support::wait::{wait_for, wait_for_async};
 use support::*;
 
 const JOHN: &str = "1c234e69-5469-424a-a6d1-ff5658b387a6";
+
+/// How long a hung API read takes to answer.
+const HUNG: Duration = Duration::from_secs(60);
 
 fn provider_config(sim: &Simulator) -> proto::DynamicValue {
     Value::object([
@@ -33,8 +37,8 @@ fn diagnostics_text(diags: &[proto::Diagnostic]) -> String {
 #[tokio::test]
 async fn stop_provider_cancels_calls_in_flight() {
     let sim = simulator(vec![user(JOHN, "john", true)]);
-    // Every user read hangs for a minute.
-    sim.inject(Fault::latency(Endpoint::GetUser, Duration::from_secs(60)).times(10));
+    // Every user read hangs for a minute (HUNG), far longer than the test waits for anything.
+    sim.inject(Fault::latency(Endpoint::GetUser, HUNG).times(10));
     let (_plugin, channel) = launch_and_connect(&[]).await;
     let mut client = ProviderClient::new(channel);
     let configured = client
@@ -60,8 +64,7 @@ async fn stop_provider_cancels_calls_in_flight() {
     ]);
     let mut apply_client = client.clone();
     let apply = tokio::spawn(async move {
-        let started = Instant::now();
-        let response = apply_client
+        apply_client
             .apply_resource_change(proto::apply_resource_change::Request {
                 type_name: "acronis_user_status".into(),
                 prior_state: Some(Value::Null.to_dynamic()),
@@ -71,23 +74,25 @@ async fn stop_provider_cancels_calls_in_flight() {
             })
             .await
             .expect("ApplyResourceChange answers")
-            .into_inner();
-        (started.elapsed(), response)
+            .into_inner()
     });
 
-    // Let the apply reach the slow API, then stop.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Once the simulator holds the apply's read, stop.
+    wait_for_async("the apply's read reached the API", || {
+        sim.calls().get_user >= 1
+    })
+    .await;
     assert!(!apply.is_finished(), "the apply is waiting on the API");
     client
         .stop_provider(proto::stop_provider::Request {})
         .await
         .expect("StopProvider");
 
-    let (took, response) = tokio::time::timeout(Duration::from_secs(5), apply)
+    // The hung read would answer only after HUNG: an answer before it is the cancellation's.
+    let response = tokio::time::timeout(HUNG / 2, apply)
         .await
-        .expect("the apply returns promptly after StopProvider")
+        .expect("the apply answers before the hung read would have")
         .expect("join");
-    assert!(took < Duration::from_secs(3), "took {took:?}");
     let text = diagnostics_text(&response.diagnostics);
     assert!(text.contains("cancelled"), "{text}");
     let new_state = Value::from_dynamic(&response.new_state.expect("new_state")).expect("decode");
@@ -97,8 +102,8 @@ async fn stop_provider_cancels_calls_in_flight() {
     );
     assert_eq!(sim.calls().put_user, 0, "nothing was sent after the stop");
 
-    // Later calls fail at once instead of waiting on the API.
-    let started = Instant::now();
+    // Later calls fail without asking the API.
+    let reads = sim.calls().get_user;
     let read = client
         .read_resource(proto::read_resource::Request {
             type_name: "acronis_user_status".into(),
@@ -117,14 +122,18 @@ async fn stop_provider_cancels_calls_in_flight() {
         .await
         .expect("ReadResource")
         .into_inner();
-    assert!(started.elapsed() < Duration::from_secs(1));
     assert!(diagnostics_text(&read.diagnostics).contains("cancelled"));
+    assert_eq!(
+        sim.calls().get_user,
+        reads,
+        "the stopped provider sent no read"
+    );
 }
 
 #[test]
 fn ctrl_c_during_terraform_apply_ends_it_promptly_with_a_diagnostic() {
     let sim = simulator(vec![user(JOHN, "john", true)]);
-    sim.inject(Fault::latency(Endpoint::GetUser, Duration::from_secs(60)).times(10));
+    sim.inject(Fault::latency(Endpoint::GetUser, HUNG).times(10));
     let ws = Workspace::new(&sim);
     ws.config(&user_status("john", JOHN, false));
     let child = ws
@@ -133,19 +142,16 @@ fn ctrl_c_during_terraform_apply_ends_it_promptly_with_a_diagnostic() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn terraform");
-    std::thread::sleep(Duration::from_secs(2));
-    let interrupted = Instant::now();
+    wait_for("the apply's read reached the API", || {
+        sim.calls().get_user >= 1
+    });
     let kill = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .expect("kill");
     assert!(kill.success());
-    let out = child.wait_with_output().expect("wait");
-    assert!(
-        interrupted.elapsed() < Duration::from_secs(10),
-        "took {:?}",
-        interrupted.elapsed()
-    );
+    // Terraform is done before the hung read would have answered, or the wait fails the test.
+    let out = wait_with_output_before(child, HUNG / 2);
     let run = Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -154,4 +160,18 @@ fn ctrl_c_during_terraform_apply_ends_it_promptly_with_a_diagnostic() {
     run.assert_failure_containing("was cancelled: Terraform asked the provider to stop");
     assert_eq!(sim.calls().put_user, 0);
     assert!(ws.resources().is_empty(), "nothing half-written to state");
+}
+
+/// The child's exit and output, failing the test (after killing it) if it runs past `limit`.
+fn wait_with_output_before(
+    mut child: std::process::Child,
+    limit: Duration,
+) -> std::process::Output {
+    let exited = support::plugin_client::wait_for_exit(&mut child, limit);
+    if exited.is_none() {
+        let _ = child.kill();
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert!(exited.is_some(), "still running after {limit:?}: {out:?}");
+    out
 }

@@ -88,13 +88,10 @@ fn validate(label: &str, files: &[(String, String)]) {
     {
         ws.write("versions_for_test.tf", REQUIRED_PROVIDERS);
     }
-    let run = ws.terraform(&["validate", "-no-color"]);
-    run.assert_success();
-    assert!(
-        run.stdout.contains("The configuration is valid"),
-        "{label}:\n{}",
-        run.output()
-    );
+    let run = ws.terraform(&["validate", "-json"]);
+    run.assert_no_provider_fault();
+    let verdict: serde_json::Value = serde_json::from_str(&run.stdout).expect("validate -json");
+    assert_eq!(verdict["valid"], true, "{label}:\n{}", run.output());
 
     let mut fmt = vec!["fmt", "-check", "-diff", "-no-color"];
     fmt.extend(files.iter().map(|(name, _)| name.as_str()));
@@ -158,16 +155,19 @@ fn import_examples_import_the_account() {
         let ws = Workspace::new(&sim);
         ws.config(&user_status("john", JOHN, false));
         ws.write(&name, &content);
-        let plan = ws.plan(&[]);
-        plan.assert_no_provider_fault();
-        assert_eq!(plan.code, 2, "{name}: {}", plan.output());
+        let (run, plan) = ws.plan_out("tfplan", &[]);
+        assert_eq!(run.code, 2, "{name}: {}", run.output());
+        let plan = plan.expect("saved plan");
+        let changes = plan["resource_changes"].as_array().expect("changes");
+        assert_eq!(changes.len(), 1, "{name}: {plan}");
+        let change = &changes[0]["change"];
+        assert_eq!(changes[0]["address"], "acronis_user_status.john");
+        assert_eq!(change["actions"], serde_json::json!(["no-op"]), "{name}");
         assert!(
-            plan.stdout
-                .contains("Plan: 1 to import, 0 to add, 0 to change, 0 to destroy."),
-            "{name}: {}",
-            plan.stdout
+            change["importing"].is_object(),
+            "{name}: an import: {change}"
         );
-        ws.apply().assert_success();
+        ws.apply_saved("tfplan").assert_success();
         let state = ws.resource("acronis_user_status.john").expect("imported");
         assert_eq!(state["user_id"], JOHN, "{name}");
         assert_eq!(state["version"], version, "{name}");

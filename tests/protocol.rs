@@ -175,9 +175,8 @@ async fn shutdown_ends_the_process_promptly_and_removes_the_socket() {
         .shutdown(plugin_proto::Empty {})
         .await
         .expect("Shutdown");
-    let took = wait_for_exit(&mut plugin.child, Duration::from_secs(2))
+    wait_for_exit(&mut plugin.child, Duration::from_secs(2))
         .expect("exits before Terraform's 2 s kill");
-    assert!(took < Duration::from_secs(1), "took {took:?}");
     assert!(plugin
         .child
         .try_wait()
@@ -223,8 +222,8 @@ async fn tf_disable_plugin_tls_serves_plaintext() {
     assert!(schema(channel).await.is_ok());
 }
 
-#[test]
-fn sigint_from_terraforms_ctrl_c_does_not_kill_the_provider() {
+#[tokio::test]
+async fn sigint_from_terraforms_ctrl_c_does_not_kill_the_provider() {
     let client = terraform_like_identity();
     let mut plugin = launch(Some(&client.pem), &[]);
     let pid = plugin.child.id().to_string();
@@ -233,8 +232,13 @@ fn sigint_from_terraforms_ctrl_c_does_not_kill_the_provider() {
         .status()
         .expect("kill")
         .success());
+    // The signal is delivered when kill returns; a process it ended would not answer this.
+    let channel = connect(&plugin.socket, plugin.server_cert.as_deref(), Some(&client))
+        .await
+        .expect("connect after SIGINT");
+    assert!(schema(channel).await.is_ok(), "still serving after SIGINT");
     assert!(
-        wait_for_exit(&mut plugin.child, Duration::from_millis(300)).is_none(),
+        plugin.child.try_wait().expect("try_wait").is_none(),
         "still running"
     );
     assert!(Command::new("kill")

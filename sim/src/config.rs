@@ -76,6 +76,8 @@ pub struct SeedUser {
     pub id: Option<String>,
     pub login: String,
     pub enabled: bool,
+    /// Whether the user has activated the account (set a password); true by default.
+    pub activated: bool,
     /// Starting version; 1 when absent.
     pub version: Option<i64>,
     pub tenant_id: Option<String>,
@@ -92,6 +94,7 @@ impl Default for SeedUser {
             id: None,
             login: String::new(),
             enabled: true,
+            activated: true,
             version: None,
             tenant_id: None,
             email: None,

@@ -123,7 +123,7 @@ impl User {
                 lastname: seed.last_name.clone().unwrap_or_default(),
                 ..Contact::default()
             },
-            activated: true,
+            activated: seed.activated,
             enabled: seed.enabled,
             created_at: now.to_owned(),
             updated_at: now.to_owned(),

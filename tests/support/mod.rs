@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 
 pub mod plugin_client;
+pub mod tfjson;
+pub mod wait;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -17,13 +17,14 @@ fn admin_creates_users_with_given_or_generated_ids() {
     let sim = Simulator::start(SimConfig::default()).expect("starts");
     let full = json!({"id": DAVE, "login": "dave", "enabled": false, "tenant_id": TENANT,
                       "email": "d@x.example", "firstname": "Dave", "lastname": "Jones",
-                      "version": 7});
+                      "version": 7, "activated": false});
     let created = admin(&sim, "POST", "/admin/users", Some(&full));
     assert_eq!(created.status, 201, "{}", created.text());
     let user = created.json();
     assert_eq!(user["id"], DAVE);
     assert_eq!(user["version"], 7);
     assert_eq!(user["enabled"], false);
+    assert_eq!(user["activated"], false);
     assert_eq!(user["tenant_id"], TENANT);
     assert_eq!(user["contact"]["email"], "d@x.example");
     assert_eq!(user["contact"]["firstname"], "Dave");
@@ -32,11 +33,16 @@ fn admin_creates_users_with_given_or_generated_ids() {
     let id = minimal["id"].as_str().expect("generated id");
     assert!(acronis_sim::is_valid_user_id(id));
     assert_eq!(
-        (minimal["enabled"].as_bool(), minimal["version"].as_i64()),
-        (Some(true), Some(1))
+        (
+            minimal["enabled"].as_bool(),
+            minimal["activated"].as_bool(),
+            minimal["version"].as_i64()
+        ),
+        (Some(true), Some(true), Some(1))
     );
     let api = Api::login(&sim);
     assert_eq!(api.get(&user_path(id)).json()["login"], "eve");
+    assert_eq!(api.get(&user_path(DAVE)).json()["activated"], false);
     let duplicate = admin(
         &sim,
         "POST",

@@ -1,0 +1,28 @@
+//! Waiting on something observable (the simulator saw a call, a process wrote a line) instead
+//! of sleeping for a guessed time. The deadline only keeps a broken test from hanging.
+#![allow(dead_code)]
+
+use std::time::{Duration, Instant};
+
+/// How long a test waits for an event before it calls the event missing.
+pub const PATIENCE: Duration = Duration::from_secs(60);
+
+const POLL: Duration = Duration::from_millis(10);
+
+/// Blocks until `happened` returns true; fails the test naming `what` after [`PATIENCE`].
+pub fn wait_for(what: &str, mut happened: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !happened() {
+        assert!(started.elapsed() < PATIENCE, "never happened: {what}");
+        std::thread::sleep(POLL);
+    }
+}
+
+/// [`wait_for`] for async tests: yields to the runtime between looks.
+pub async fn wait_for_async(what: &str, mut happened: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !happened() {
+        assert!(started.elapsed() < PATIENCE, "never happened: {what}");
+        tokio::time::sleep(POLL).await;
+    }
+}
