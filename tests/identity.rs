@@ -3,8 +3,8 @@
 //! `acceptance_user_status.rs`); `UpgradeResourceIdentity` over the
 //! real plugin handshake for the current version, a newer one and unreadable input.
 
-use terraform_provider_acronis::tfplugin::proto::{self, provider_client::ProviderClient};
-use terraform_provider_acronis::tfplugin::Value;
+use terraform_provider_acronis::tfproto::proto::{self, provider_client::ProviderClient};
+use terraform_provider_acronis::tfproto::Value;
 
 mod support;
 use support::plugin_client::launch_and_connect;
