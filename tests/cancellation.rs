@@ -1,5 +1,7 @@
 //! StopProvider (Terraform's Ctrl-C) cancels API calls in flight: the RPCs return with a
-//! diagnostic instead of waiting for a hung API, and nothing more is sent.
+//! diagnostic instead of waiting for a hung API, and nothing more is sent. So does a terminal's
+//! Ctrl-C reaching the provider as SIGINT, for the planning phase, when Terraform sends no
+//! StopProvider.
 
 use std::time::Duration;
 
@@ -157,9 +159,53 @@ fn ctrl_c_during_terraform_apply_ends_it_promptly_with_a_diagnostic() {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     };
-    run.assert_failure_containing("was cancelled: Terraform asked the provider to stop");
+    run.assert_failure_containing("was cancelled before it finished");
     assert_eq!(sim.calls().put_user, 0);
     assert!(ws.resources().is_empty(), "nothing half-written to state");
+}
+
+#[test]
+fn ctrl_c_to_the_process_group_during_a_hung_refresh_stops_the_apply() {
+    let sim = simulator(vec![user(JOHN, "john", true)]);
+    let ws = Workspace::new(&sim);
+    ws.config(&user_status("john", JOHN, true));
+    ws.apply().assert_success();
+    let state_before = ws.resource("acronis_user_status.john").expect("in state");
+
+    // Every refresh now hangs, and the configuration asks for a change.
+    sim.inject(Fault::latency(Endpoint::GetUser, HUNG).times(100));
+    ws.config(&user_status("john", JOHN, false));
+    let before = sim.calls();
+    let mut command = ws.command(&["apply", "-auto-approve", "-no-color"]);
+    // Its own process group, as a terminal gives a foreground job.
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn terraform");
+    wait_for("the refresh reached the API", || {
+        sim.calls().get_user > before.get_user
+    });
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", "--", &format!("-{}", child.id())])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    let out = wait_with_output_before(child, HUNG / 2);
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    run.assert_failure_containing("was cancelled");
+    assert_eq!(sim.calls().put_user, before.put_user, "nothing was sent");
+    assert_eq!(
+        ws.resource("acronis_user_status.john"),
+        Some(state_before),
+        "state is as it was"
+    );
+    assert!(truth(&sim, JOHN).0, "the account is untouched");
 }
 
 /// The child's exit and output, failing the test (after killing it) if it runs past `limit`.

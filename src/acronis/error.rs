@@ -46,7 +46,7 @@ pub enum ApiError {
     },
     #[error("{operation} failed: no answer within {seconds} s")]
     Timeout { operation: Operation, seconds: u64 },
-    #[error("{operation} was cancelled: Terraform asked the provider to stop")]
+    #[error("{operation} was cancelled before it finished (the provider was told to stop)")]
     Cancelled { operation: Operation },
     /// A success status with a body that is not what the API documents.
     #[error("{operation} failed: the API's answer could not be read: {detail}")]
