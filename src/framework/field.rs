@@ -32,13 +32,6 @@ impl<T> Field<T> {
         }
     }
 
-    pub fn into_known(self) -> Option<T> {
-        match self {
-            Field::Known(v) => Some(v),
-            _ => None,
-        }
-    }
-
     pub fn is_null(&self) -> bool {
         matches!(self, Field::Null)
     }

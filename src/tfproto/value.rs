@@ -241,11 +241,6 @@ impl Value {
     {
         Value::Object(attrs.into_iter().collect())
     }
-
-    /// A string value, or null for `None`.
-    pub fn opt_string(s: Option<impl Into<String>>) -> Value {
-        s.map_or(Value::Null, |s| Value::String(s.into()))
-    }
 }
 
 impl From<&str> for Value {
