@@ -36,6 +36,9 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     goplugin::logging::init_from_env();
+    if let Err(e) = goplugin::forbid_core_dumps() {
+        tracing::warn!(error = %e, "could not mark the process non-dumpable");
+    }
 
     // One thread: the provider only waits on Terraform and the API, and a single-threaded
     // runtime spends no CPU handing wake-ups between threads.

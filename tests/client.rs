@@ -5,9 +5,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use acronis_sim::{Endpoint, ExpiryFields};
+use secrecy::SecretString;
 use terraform_provider_acronis::acronis::{
     AcronisClient, ApiError, BaseUrl, ClientOptions, Credentials, Operation, ProxySettings,
-    RetryPolicy, Secret,
+    RetryPolicy,
 };
 use tokio_util::sync::CancellationToken;
 
@@ -34,7 +35,7 @@ fn options(base_url: &str, credentials: Credentials) -> ClientOptions {
 fn secret_credentials() -> Credentials {
     Credentials::ClientSecret {
         client_id: CLIENT_ID.into(),
-        client_secret: Secret::new(CLIENT_SECRET),
+        client_secret: SecretString::from(CLIENT_SECRET),
     }
 }
 
@@ -130,7 +131,7 @@ async fn wrong_client_credentials_fail_at_the_token_without_leaking_the_secret()
     let sim = alice();
     let creds = Credentials::ClientSecret {
         client_id: CLIENT_ID.into(),
-        client_secret: Secret::new("wrong-secret-123"),
+        client_secret: SecretString::from("wrong-secret-123"),
     };
     let client = AcronisClient::new(options(&sim.base_url(), creds), CancellationToken::new())
         .expect("client");
@@ -148,7 +149,7 @@ async fn wrong_client_credentials_fail_at_the_token_without_leaking_the_secret()
     );
     assert!(err.to_string().contains("invalid_client"), "{err}");
     assert!(err.hint().contains("client_id and client_secret"));
-    let shown = format!("{err} {err:?} {client:?}");
+    let shown = format!("{err} {err:?}");
     assert!(!shown.contains("wrong-secret-123"), "{shown}");
     assert_eq!(sim.calls().get_user, 0);
 }
@@ -159,7 +160,7 @@ async fn an_access_token_is_used_as_is() {
     let client = AcronisClient::new(
         options(
             &sim.base_url(),
-            Credentials::AccessToken(Secret::new("minted-elsewhere")),
+            Credentials::AccessToken(SecretString::from("minted-elsewhere")),
         ),
         CancellationToken::new(),
     )
@@ -171,7 +172,6 @@ async fn an_access_token_is_used_as_is() {
         0,
         "no token requests with an access token"
     );
-    assert!(!format!("{client:?}").contains("minted-elsewhere"));
 }
 
 #[test]
@@ -179,11 +179,12 @@ fn an_access_token_a_header_cannot_carry_is_refused_at_once() {
     let err = AcronisClient::new(
         options(
             "http://127.0.0.1:9",
-            Credentials::AccessToken(Secret::new("minted\nelsewhere")),
+            Credentials::AccessToken(SecretString::from("minted\nelsewhere")),
         ),
         CancellationToken::new(),
     )
-    .expect_err("a newline cannot be sent in a header");
+    .err()
+    .expect("a newline cannot be sent in a header");
     assert!(err.contains("access token"), "{err}");
     assert!(!err.contains("minted"), "the token leaked: {err}");
 }
@@ -499,9 +500,13 @@ async fn a_private_ca_is_trusted_only_when_given_as_ca_file() {
     let sim = alice();
     let (ca_pem, port) = tls_front(&sim, "localhost").await;
 
-    let mut opts = options(&format!("https://localhost:{port}"), secret_credentials());
-    opts.retry.max_retries = 0;
-    let untrusting = AcronisClient::new(opts.clone(), CancellationToken::new()).expect("client");
+    let options_without_ca = || {
+        let mut opts = options(&format!("https://localhost:{port}"), secret_credentials());
+        opts.retry.max_retries = 0;
+        opts
+    };
+    let untrusting =
+        AcronisClient::new(options_without_ca(), CancellationToken::new()).expect("client");
     let err = untrusting
         .get_user(ALICE)
         .await
@@ -512,6 +517,7 @@ async fn a_private_ca_is_trusted_only_when_given_as_ca_file() {
         "{err}"
     );
 
+    let mut opts = options_without_ca();
     opts.extra_ca_pem = Some(ca_pem.into_bytes());
     let trusting = AcronisClient::new(opts, CancellationToken::new()).expect("client");
     assert_eq!(trusting.get_user(ALICE).await.expect("over TLS").id, ALICE);
@@ -624,7 +630,9 @@ async fn loopback_and_no_proxy_hosts_are_reached_directly() {
 fn a_ca_file_without_certificates_is_refused() {
     let mut opts = options("https://eu2-cloud.acronis.com", secret_credentials());
     opts.extra_ca_pem = Some(b"not a certificate".to_vec());
-    let err = AcronisClient::new(opts, CancellationToken::new()).expect_err("no certificate");
+    let err = AcronisClient::new(opts, CancellationToken::new())
+        .err()
+        .expect("no certificate");
     assert!(
         err.contains("no certificate") || err.contains("PEM"),
         "{err}"

@@ -7,20 +7,18 @@
 use std::sync::RwLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use secrecy::SecretString;
 use serde::Deserialize;
 
-use super::secret::Secret;
-
-/// The two ways to authenticate.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The two ways to authenticate. No `Debug`: it holds the secret or the token.
 pub enum Credentials {
     /// OAuth2 client credentials of an API client; the provider fetches tokens itself.
     ClientSecret {
         client_id: String,
-        client_secret: Secret,
+        client_secret: SecretString,
     },
     /// A token minted elsewhere (e.g. by a pipeline); used as is until it is refused.
-    AccessToken(Secret),
+    AccessToken(SecretString),
 }
 
 /// Lifetime assumed when the token answer gives none.
@@ -31,9 +29,9 @@ const MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
 /// The token endpoint's answer; `expires_in` and `expires_on` are each optional.
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub struct TokenAnswer {
-    pub access_token: String,
+    pub access_token: SecretString,
     #[serde(default)]
     pub expires_in: Option<f64>,
     #[serde(default)]
@@ -139,7 +137,7 @@ mod tests {
 
     fn answer(expires_in: Option<f64>, expires_on: Option<f64>) -> TokenAnswer {
         TokenAnswer {
-            access_token: "t".into(),
+            access_token: SecretString::from("t"),
             expires_in,
             expires_on,
         }
@@ -195,17 +193,17 @@ mod tests {
 
     #[tokio::test]
     async fn a_huge_lifetime_given_to_the_cache_does_not_overflow() {
-        let cache = TokenCache::<Secret>::default();
+        let cache = TokenCache::<String>::default();
         let token = cache
-            .get_or_fetch(|| async { Ok::<_, ()>((Secret::new("t"), Duration::MAX)) })
+            .get_or_fetch(|| async { Ok::<_, ()>((String::from("t"), Duration::MAX)) })
             .await;
-        assert_eq!(token, Ok(Secret::new("t")));
-        assert_eq!(cache.fresh(), Some(Secret::new("t")));
+        assert_eq!(token, Ok(String::from("t")));
+        assert_eq!(cache.fresh(), Some(String::from("t")));
     }
 
     #[tokio::test]
     async fn concurrent_callers_share_one_fetch() {
-        let cache = Arc::new(TokenCache::<Secret>::default());
+        let cache = Arc::new(TokenCache::<String>::default());
         let fetches = Arc::new(AtomicU32::new(0));
         let mut tasks = Vec::new();
         for _ in 0..20 {
@@ -215,31 +213,31 @@ mod tests {
                     .get_or_fetch(|| async {
                         fetches.fetch_add(1, Ordering::SeqCst);
                         tokio::time::sleep(Duration::from_millis(20)).await;
-                        Ok::<_, ()>((Secret::new("tok"), Duration::from_secs(600)))
+                        Ok::<_, ()>((String::from("tok"), Duration::from_secs(600)))
                     })
                     .await
             }));
         }
         for task in tasks {
-            assert_eq!(task.await.expect("join"), Ok(Secret::new("tok")));
+            assert_eq!(task.await.expect("join"), Ok(String::from("tok")));
         }
         assert_eq!(fetches.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]
     async fn invalidation_forces_a_new_fetch_and_short_tokens_refresh() {
-        let cache = TokenCache::<Secret>::default();
+        let cache = TokenCache::<String>::default();
         let fetch = |value: &'static str, secs| {
-            move || async move { Ok::<_, ()>((Secret::new(value), Duration::from_secs(secs))) }
+            move || async move { Ok::<_, ()>((String::from(value), Duration::from_secs(secs))) }
         };
         let first = cache.get_or_fetch(fetch("a", 600)).await.expect("a");
         assert_eq!(cache.get_or_fetch(fetch("b", 600)).await, Ok(first.clone()));
-        cache.invalidate(&Secret::new("other"));
+        cache.invalidate(&String::from("other"));
         assert_eq!(cache.fresh(), Some(first.clone()));
         cache.invalidate(&first);
         assert_eq!(
             cache.get_or_fetch(fetch("c", 0)).await,
-            Ok(Secret::new("c"))
+            Ok(String::from("c"))
         );
         // A zero lifetime is never fresh: the next caller fetches again.
         assert_eq!(cache.fresh(), None);

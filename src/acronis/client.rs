@@ -4,9 +4,12 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use reqwest::header::{HeaderValue, RETRY_AFTER};
 use reqwest::{Method, StatusCode, Url};
+use secrecy::{ExposeSecret as _, SecretString};
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
@@ -14,7 +17,6 @@ use super::auth::{Credentials, TokenAnswer, TokenCache};
 use super::error::{parse_error_body, ApiError, Operation};
 use super::proxy::ProxySettings;
 use super::retry::{is_retryable_status, parse_retry_after, RetryPolicy};
-use super::secret::Secret;
 use super::tls;
 use super::transport::{self, HttpClient, HttpError, HttpRequest, HttpSettings};
 use super::url::BaseUrl;
@@ -26,8 +28,7 @@ const MAX_CONFLICT_ATTEMPTS: u32 = 5;
 /// Users asked for per page of a tenant listing (the API's default and its batch-read size).
 const PAGE_SIZE: usize = 100;
 
-/// Settings of a client, all checked before it is built.
-#[derive(Debug, Clone)]
+/// Settings of a client, all checked before it is built. No `Debug`: it holds credentials.
 pub struct ClientOptions {
     pub base_url: BaseUrl,
     pub credentials: Credentials,
@@ -40,39 +41,49 @@ pub struct ClientOptions {
     pub proxy: ProxySettings,
 }
 
+/// No `Debug`: it holds credentials and tokens.
 pub struct AcronisClient {
     http: HttpClient,
     base: BaseUrl,
     auth: Auth,
-    tokens: TokenCache<Bearer>,
+    tokens: TokenCache<Token>,
     retry: RetryPolicy,
     timeout: Duration,
     cancel: CancellationToken,
 }
 
-impl std::fmt::Debug for AcronisClient {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AcronisClient")
-            .field("base", &self.base.as_str())
-            .field("auth", &self.auth)
-            .finish_non_exhaustive()
+/// An access token, zeroed when its last holder drops it. Two tokens are the same token only
+/// if they are one fetch's, which is what invalidating a refused token needs.
+#[derive(Clone)]
+struct Token(Arc<SecretString>);
+
+impl PartialEq for Token {
+    fn eq(&self, other: &Token) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
     }
 }
 
-/// A token as it is sent: its `Authorization: Bearer` header, built and checked once per token
-/// rather than for every call (Acronis tokens are JWTs of about a kilobyte). Sensitive: its
-/// `Debug` shows no token.
-type Bearer = HeaderValue;
+impl Token {
+    /// The token, once it is known to fit in a header.
+    fn new(secret: SecretString) -> Result<Token, HttpError> {
+        transport::bearer(secret.expose_secret())?;
+        Ok(Token(Arc::new(secret)))
+    }
+
+    /// Its `Authorization: Bearer` header, marked sensitive.
+    fn header(&self) -> Result<HeaderValue, HttpError> {
+        transport::bearer(self.0.expose_secret())
+    }
+}
 
 /// How calls are authorised.
-#[derive(Debug)]
 enum Auth {
-    /// A token minted elsewhere, as it is sent.
-    Fixed(Bearer),
+    /// A token minted elsewhere.
+    Fixed(Token),
     /// Tokens fetched with the API client's credentials.
     Fetched {
         client_id: String,
-        client_secret: Secret,
+        client_secret: SecretString,
     },
 }
 
@@ -103,7 +114,7 @@ impl AcronisClient {
         })?;
         let auth = match options.credentials {
             Credentials::AccessToken(token) => Auth::Fixed(
-                transport::bearer(token.expose())
+                Token::new(token)
                     .map_err(|_| "the access token holds characters an HTTP header cannot carry")?,
             ),
             Credentials::ClientSecret {
@@ -292,10 +303,13 @@ impl AcronisClient {
         let mut refreshed = false;
         loop {
             let token = self.token().await?;
+            let authorization = token
+                .header()
+                .map_err(|e| transport_error(op, e, self.timeout))?;
             let request = HttpRequest {
                 method: method.clone(),
                 url: &url,
-                authorization: Some(token.clone()),
+                authorization: Some(authorization),
                 body: body.clone(),
             };
             let answer = self.send_with_retries(op, &request, path).await?;
@@ -394,7 +408,7 @@ impl AcronisClient {
     }
 
     /// The current access token, fetched if there is none fresh.
-    async fn token(&self) -> Result<Bearer, ApiError> {
+    async fn token(&self) -> Result<Token, ApiError> {
         match &self.auth {
             Auth::Fixed(token) => Ok(token.clone()),
             Auth::Fetched {
@@ -412,15 +426,15 @@ impl AcronisClient {
     async fn fetch_token(
         &self,
         client_id: &str,
-        client_secret: &Secret,
-    ) -> Result<(Bearer, Duration), ApiError> {
+        client_secret: &SecretString,
+    ) -> Result<(Token, Duration), ApiError> {
         let op = Operation::Token;
         let url = self.url(&op, "idp/token")?;
         let request = HttpRequest {
             method: Method::POST,
             url: &url,
             authorization: Some(
-                transport::basic(client_id, client_secret.expose())
+                transport::basic(client_id, client_secret.expose_secret())
                     .map_err(|e| transport_error(&op, e, self.timeout))?,
             ),
             body: Some((
@@ -432,19 +446,19 @@ impl AcronisClient {
         if !answer.status.is_success() {
             return Err(status_error(&op, &answer));
         }
-        let token: TokenAnswer = decode(&op, &answer)?;
-        if token.access_token.is_empty() {
+        let answer: TokenAnswer = decode(&op, &answer)?;
+        if answer.access_token.expose_secret().is_empty() {
             return Err(ApiError::InvalidResponse {
                 operation: op,
                 detail: "the token answer has an empty access_token".into(),
             });
         }
-        let bearer =
-            transport::bearer(&token.access_token).map_err(|_| ApiError::InvalidResponse {
-                operation: op.clone(),
-                detail: "the access_token holds characters an HTTP header cannot carry".into(),
-            })?;
-        Ok((bearer, token.lifetime(SystemTime::now())))
+        let lifetime = answer.lifetime(SystemTime::now());
+        let token = Token::new(answer.access_token).map_err(|_| ApiError::InvalidResponse {
+            operation: op.clone(),
+            detail: "the access_token holds characters an HTTP header cannot carry".into(),
+        })?;
+        Ok((token, lifetime))
     }
 }
 

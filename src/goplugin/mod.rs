@@ -25,6 +25,14 @@ pub mod proto {
     tonic::include_proto!("plugin");
 }
 
+/// Marks the process non-dumpable (Linux `PR_SET_DUMPABLE`): a crash writes no core file that
+/// could hold the secrets and tokens in its memory, and other processes of the same user cannot
+/// attach to it or read its memory.
+pub fn forbid_core_dumps() -> std::io::Result<()> {
+    rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable)
+        .map_err(std::io::Error::from)
+}
+
 /// Why the plugin could not be hosted.
 #[derive(Debug, thiserror::Error)]
 pub enum PluginError {
@@ -51,4 +59,18 @@ pub enum PluginError {
     Stdout(#[source] std::io::Error),
     #[error("serving gRPC failed: {0}")]
     Serve(#[source] tonic::transport::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use rustix::process::{dumpable_behavior, DumpableBehavior};
+
+    #[test]
+    fn the_process_becomes_non_dumpable() {
+        super::forbid_core_dumps().expect("prctl");
+        assert_eq!(
+            dumpable_behavior().expect("prctl"),
+            DumpableBehavior::NotDumpable
+        );
+    }
 }

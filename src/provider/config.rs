@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::acronis::{BaseUrl, ClientOptions, Credentials, ProxySettings, RetryPolicy, Secret};
+use secrecy::SecretString;
+
+use crate::acronis::{BaseUrl, ClientOptions, Credentials, ProxySettings, RetryPolicy};
 use crate::framework::Field;
 use crate::tfproto::schema::{Attribute, Mode, SchemaDef, Type};
 use crate::tfproto::{Diagnostic, Diagnostics};
@@ -304,9 +306,9 @@ fn credentials(
     match (client_id, client_secret, access_token) {
         (Some(client_id), Some(secret), None) => Some(Credentials::ClientSecret {
             client_id,
-            client_secret: Secret::new(secret),
+            client_secret: SecretString::from(secret),
         }),
-        (None, None, Some(token)) => Some(Credentials::AccessToken(Secret::new(token))),
+        (None, None, Some(token)) => Some(Credentials::AccessToken(SecretString::from(token))),
         (None, None, None) => {
             diags.push(Diagnostic::error(
                 "No credentials",

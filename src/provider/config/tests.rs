@@ -1,5 +1,7 @@
 //! The provider block against good and bad input, each bad value with its diagnostic.
 
+use secrecy::ExposeSecret as _;
+
 use super::*;
 use crate::framework::from_value;
 use crate::tfproto::Value;
@@ -41,9 +43,8 @@ fn client_credentials_from_the_block() {
     assert_eq!(options.retry.max_retries, 3);
     assert_eq!(options.request_timeout, Duration::from_secs(30));
     assert!(
-        matches!(options.credentials, Credentials::ClientSecret { ref client_id, .. } if client_id == "id")
+        matches!(&options.credentials, Credentials::ClientSecret { client_id, client_secret } if client_id == "id" && client_secret.expose_secret() == "s3cret")
     );
-    assert!(!format!("{options:?}").contains("s3cret"));
 }
 
 #[test]
@@ -54,9 +55,8 @@ fn environment_variables_fill_in_what_the_block_leaves_out() {
         _ => None,
     };
     let options = resolve(&config(&[]), &env).expect("valid from env");
-    assert_eq!(
-        options.credentials,
-        Credentials::AccessToken(Secret::new("tok"))
+    assert!(
+        matches!(&options.credentials, Credentials::AccessToken(token) if token.expose_secret() == "tok")
     );
     // The block wins over the environment.
     let options =
@@ -166,7 +166,7 @@ fn unknown_values_pass_validation_but_not_configuration() {
         ("max_retries", Value::Unknown),
     ]);
     assert!(!validate(&cfg).has_errors());
-    let diags = resolve(&cfg, &no_env).expect_err("unknown base_url");
+    let diags = resolve(&cfg, &no_env).err().expect("refused");
     assert!(
         summaries(&diags).contains(&("Unknown base_url".to_owned(), vec!["base_url".to_owned()]))
     );
@@ -180,7 +180,7 @@ fn exactly_one_way_to_authenticate() {
         resolve(&config(&all), &no_env)
     };
     let summary =
-        |r: Result<ClientOptions, Diagnostics>| summaries(&r.expect_err("invalid"))[0].0.clone();
+        |r: Result<ClientOptions, Diagnostics>| summaries(&r.err().expect("refused"))[0].0.clone();
     assert_eq!(summary(with(&[])), "No credentials");
     assert_eq!(
         summary(with(&[("client_id", "i".into())])),
@@ -198,8 +198,9 @@ fn exactly_one_way_to_authenticate() {
         ])),
         "Conflicting credentials"
     );
-    let missing_url =
-        resolve(&config(&[("access_token", "t".into())]), &no_env).expect_err("no url");
+    let missing_url = resolve(&config(&[("access_token", "t".into())]), &no_env)
+        .err()
+        .expect("refused");
     assert_eq!(
         summaries(&missing_url)[0],
         ("Missing base_url".to_owned(), vec!["base_url".to_owned()])
@@ -216,7 +217,8 @@ fn an_unreadable_ca_file_is_reported() {
         ]),
         &no_env,
     )
-    .expect_err("missing file");
+    .err()
+    .expect("refused");
     assert_eq!(
         summaries(&diags)[0],
         ("Unreadable ca_file".to_owned(), vec!["ca_file".to_owned()])
@@ -237,7 +239,8 @@ fn an_oversized_ca_file_is_refused_without_reading_it_whole() {
         ]),
         &no_env,
     )
-    .expect_err("too large");
+    .err()
+    .expect("refused");
     let d = diags.iter().next().expect("a diagnostic");
     assert_eq!(d.summary, "Unreadable ca_file");
     assert!(d.detail.contains("larger than 4 MiB"), "{}", d.detail);
