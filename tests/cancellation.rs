@@ -138,27 +138,7 @@ fn ctrl_c_during_terraform_apply_ends_it_promptly_with_a_diagnostic() {
     sim.inject(Fault::latency(Endpoint::GetUser, HUNG).times(10));
     let ws = Workspace::new(&sim);
     ws.config(&user_status("john", JOHN, false));
-    let child = ws
-        .command(&["apply", "-auto-approve", "-no-color"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn terraform");
-    wait_for("the apply's read reached the API", || {
-        sim.calls().get_user >= 1
-    });
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(kill.success());
-    // Terraform is done before the hung read would have answered, or the wait fails the test.
-    let out = wait_with_output_before(child, HUNG / 2);
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
+    let run = apply_interrupted(&ws, &sim, Interrupt::Terraform);
     run.assert_failure_containing("was cancelled before it finished");
     assert_eq!(sim.calls().put_user, 0);
     assert!(ws.resources().is_empty(), "nothing half-written to state");
@@ -176,29 +156,8 @@ fn ctrl_c_to_the_process_group_during_a_hung_refresh_stops_the_apply() {
     sim.inject(Fault::latency(Endpoint::GetUser, HUNG).times(100));
     ws.config(&user_status("john", JOHN, false));
     let before = sim.calls();
-    let mut command = ws.command(&["apply", "-auto-approve", "-no-color"]);
-    // Its own process group, as a terminal gives a foreground job.
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    let child = command
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn terraform");
-    wait_for("the refresh reached the API", || {
-        sim.calls().get_user > before.get_user
-    });
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", "--", &format!("-{}", child.id())])
-        .status()
-        .expect("kill");
-    assert!(kill.success());
-    let out = wait_with_output_before(child, HUNG / 2);
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    run.assert_failure_containing("was cancelled");
+    let run = apply_interrupted(&ws, &sim, Interrupt::ProcessGroup);
+    run.assert_failure_containing("was cancelled before it finished");
     assert_eq!(sim.calls().put_user, before.put_user, "nothing was sent");
     assert_eq!(
         ws.resource("acronis_user_status.john"),
@@ -206,6 +165,43 @@ fn ctrl_c_to_the_process_group_during_a_hung_refresh_stops_the_apply() {
         "state is as it was"
     );
     assert!(truth(&sim, JOHN).0, "the account is untouched");
+}
+
+/// Who receives the SIGINT.
+enum Interrupt {
+    /// Terraform alone, as a signal sent to its process.
+    Terraform,
+    /// Terraform's process group, the provider included, as a terminal's Ctrl-C.
+    ProcessGroup,
+}
+
+/// Runs `terraform apply`, sends SIGINT once its next user read has reached the simulator, and
+/// returns the run; Terraform must be done before the hung read would have answered.
+fn apply_interrupted(ws: &Workspace, sim: &Simulator, interrupt: Interrupt) -> Run {
+    let reads_before = sim.calls().get_user;
+    let mut command = ws.command(&["apply", "-auto-approve", "-no-color"]);
+    if let Interrupt::ProcessGroup = interrupt {
+        // Its own process group, as a terminal gives a foreground job.
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    }
+    let child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn terraform");
+    wait_for("the apply's read reached the API", || {
+        sim.calls().get_user > reads_before
+    });
+    let target = match interrupt {
+        Interrupt::Terraform => child.id().to_string(),
+        Interrupt::ProcessGroup => format!("-{}", child.id()),
+    };
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", "--", &target])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    Run::of(wait_with_output_before(child, HUNG / 2))
 }
 
 /// The child's exit and output, failing the test (after killing it) if it runs past `limit`.
