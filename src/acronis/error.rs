@@ -77,54 +77,6 @@ impl ApiError {
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
     }
-
-    /// What the user can do about it.
-    pub fn hint(&self) -> &'static str {
-        match (self, self.status()) {
-            (
-                ApiError::Status {
-                    operation: Operation::Token,
-                    ..
-                },
-                Some(400 | 401),
-            ) => {
-                "Check client_id and client_secret (or ACRONIS_CLIENT_ID / ACRONIS_CLIENT_SECRET): \
-                 the identity provider refused them."
-            }
-            (_, Some(401)) => {
-                "The API refused the credentials. Check client_id and client_secret, or that the \
-                 access_token has not expired."
-            }
-            (_, Some(403)) => {
-                "The API client is not allowed to do this: its tenant must own the user, and it \
-                 needs an administrator role there."
-            }
-            (
-                ApiError::Status {
-                    operation: Operation::ListTenantUsers(_),
-                    ..
-                },
-                Some(404),
-            ) => "No such tenant: check the tenant_id.",
-            (_, Some(404)) => {
-                "No such user: check the user_id, and that the account has not been deleted."
-            }
-            (_, Some(409)) | (ApiError::Conflict { .. }, _) => {
-                "Someone else is changing this account; run terraform apply again."
-            }
-            (_, Some(429)) => "The API is rate limiting this client; try again later.",
-            (_, Some(500..=599))
-            | (ApiError::Transport { .. }, _)
-            | (ApiError::Timeout { .. }, _) => {
-                "The API is unreachable or failing; check base_url and try again later \
-                 (max_retries and request_timeout tune how long the provider keeps trying)."
-            }
-            (ApiError::Cancelled { .. }, _) => {
-                "The operation was interrupted; nothing more was sent."
-            }
-            _ => "",
-        }
-    }
 }
 
 /// The code and message of an error body, whichever shape it has. The message is made safe to
@@ -257,16 +209,13 @@ mod tests {
     }
 
     #[test]
-    fn hints_follow_the_status() {
+    fn statuses_and_operations_are_told_apart() {
         let err = |status| ApiError::Status {
             operation: Operation::ReadUser("u".into()),
             status,
             code: None,
             message: "m".into(),
         };
-        assert!(err(403).hint().contains("tenant"));
-        assert!(err(404).hint().contains("No such user"));
-        assert!(err(401).hint().contains("credentials"));
         assert!(err(404).is_not_found());
         assert!(err(404)
             .to_string()
@@ -278,7 +227,6 @@ mod tests {
             message: "m".into(),
         };
         assert!(tenant.is_not_found());
-        assert!(tenant.hint().contains("No such tenant"));
         assert!(tenant
             .to_string()
             .starts_with("listing the users of tenant t failed: HTTP 404"));

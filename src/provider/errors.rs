@@ -1,12 +1,13 @@
-//! The one place where API errors become Terraform diagnostics.
+//! The one place where API errors become Terraform diagnostics, with what the user can do
+//! about them in the provider's terms (its arguments, its commands).
 
-use crate::acronis::ApiError;
+use crate::acronis::{ApiError, Operation};
 use crate::tfproto::Diagnostic;
 
 /// A diagnostic for a failed API call: what failed, the API's status and message, and what to
 /// do about it. Secrets never reach here: errors carry no credentials.
 pub fn api_error(summary: &str, err: &ApiError) -> Diagnostic {
-    let hint = err.hint();
+    let hint = hint(err);
     let detail = if hint.is_empty() {
         format!("{err}.")
     } else {
@@ -15,10 +16,111 @@ pub fn api_error(summary: &str, err: &ApiError) -> Diagnostic {
     Diagnostic::error(summary, detail)
 }
 
+/// What the user can do about a failed call.
+fn hint(err: &ApiError) -> &'static str {
+    match (err, err.status()) {
+        (
+            ApiError::Status {
+                operation: Operation::Token,
+                ..
+            },
+            Some(400 | 401),
+        ) => {
+            "Check client_id and client_secret (or ACRONIS_CLIENT_ID / ACRONIS_CLIENT_SECRET): \
+             the identity provider refused them."
+        }
+        (_, Some(401)) => {
+            "The API refused the credentials. Check client_id and client_secret, or that the \
+             access_token has not expired."
+        }
+        (_, Some(403)) => {
+            "The API client is not allowed to do this: its tenant must own the user, and it \
+             needs an administrator role there."
+        }
+        (
+            ApiError::Status {
+                operation: Operation::ListTenantUsers(_),
+                ..
+            },
+            Some(404),
+        ) => "No such tenant: check the tenant_id.",
+        (_, Some(404)) => {
+            "No such user: check the user_id, and that the account has not been deleted."
+        }
+        (_, Some(409)) | (ApiError::Conflict { .. }, _) => {
+            "Someone else is changing this account; run terraform apply again."
+        }
+        (_, Some(429)) => "The API is rate limiting this client; try again later.",
+        (_, Some(500..=599)) | (ApiError::Transport { .. }, _) | (ApiError::Timeout { .. }, _) => {
+            "The API is unreachable or failing; check base_url and try again later \
+             (max_retries and request_timeout tune how long the provider keeps trying)."
+        }
+        (ApiError::Cancelled { .. }, _) => "The operation was interrupted; nothing more was sent.",
+        _ => "",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::acronis::Operation;
+
+    fn status(operation: Operation, status: u16) -> ApiError {
+        ApiError::Status {
+            operation,
+            status,
+            code: None,
+            message: "m".into(),
+        }
+    }
+
+    #[test]
+    fn each_kind_of_failure_gets_its_remedy() {
+        let user = || Operation::ReadUser("u".into());
+        let cases = [
+            (
+                status(Operation::Token, 401),
+                "client_id and client_secret (or ACRONIS_CLIENT_ID",
+            ),
+            (
+                status(Operation::Token, 400),
+                "the identity provider refused them",
+            ),
+            (status(user(), 401), "access_token has not expired"),
+            (status(user(), 403), "tenant must own the user"),
+            (
+                status(Operation::ListTenantUsers("t".into()), 404),
+                "No such tenant",
+            ),
+            (status(user(), 404), "No such user"),
+            (status(user(), 409), "run terraform apply again"),
+            (
+                ApiError::Conflict {
+                    operation: user(),
+                    attempts: 5,
+                },
+                "run terraform apply again",
+            ),
+            (status(user(), 429), "rate limiting"),
+            (status(user(), 503), "check base_url"),
+            (
+                ApiError::Timeout {
+                    operation: user(),
+                    seconds: 30,
+                },
+                "max_retries and request_timeout",
+            ),
+            (ApiError::Cancelled { operation: user() }, "interrupted"),
+        ];
+        for (err, remedy) in cases {
+            assert!(hint(&err).contains(remedy), "{err:?}: {}", hint(&err));
+            assert!(api_error("s", &err).detail.ends_with(hint(&err)), "{err:?}");
+        }
+        assert_eq!(hint(&status(user(), 418)), "", "no advice to give");
+        assert_eq!(
+            api_error("s", &status(user(), 418)).detail,
+            "reading user u failed: HTTP 418: m."
+        );
+    }
 
     #[test]
     fn names_the_operation_the_status_and_the_remedy() {
