@@ -487,6 +487,8 @@ class Bench:
             p.returncode = os.waitstatus_to_exitcode(status)
         sim_cpu = self.sim.cpu_seconds() - sim_cpu0
         calls = self.sim.admin("GET", "/admin/calls")
+        # Not a call count: the ids the batch reads asked for, kept apart from the endpoints.
+        batch_user_ids = calls.pop("batch_user_ids", 0)
         providers = []
         if os.path.exists(self.provider_log):
             with open(self.provider_log) as f:
@@ -501,6 +503,7 @@ class Bench:
             "provider_procs_touching_api": None,
             "sim_cpu_ms": sim_cpu * 1000,
             "calls": calls,
+            "batch_user_ids": batch_user_ids,
         }
 
 
@@ -511,6 +514,7 @@ def cell_summary(runs):
     endpoints = sorted({e for r in runs for e in r["calls"]})
     s["calls"] = {e: summary([r["calls"].get(e, 0) for r in runs]) for e in endpoints}
     s["calls_samples"] = [r["calls"] for r in runs]
+    s["batch_user_ids"] = summary([r.get("batch_user_ids", 0) for r in runs])
     return s
 
 

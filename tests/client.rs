@@ -352,6 +352,12 @@ async fn batch_reads_return_only_existing_users() {
         .expect("batch");
     assert_eq!(users.len(), 1);
     assert_eq!(users[0].id, ALICE);
+    let calls = sim.calls();
+    assert_eq!(
+        (calls.batch_users, calls.batch_user_ids, calls.list_users),
+        (1, 2, 0),
+        "one batch read of two ids, counted apart from tenant listings"
+    );
 }
 
 const TENANT: &str = "7e4a0700-0000-4000-8000-000000000005";

@@ -35,6 +35,7 @@ pub fn router(state: SimState) -> Router {
         .route("/calls/reset", post(reset_calls))
         .route("/faults", get(faults).post(inject).delete(clear_faults))
         .route("/faults/bump-between-read-and-write", post(bump))
+        .route("/faults/hide-from-batches", post(hide_from_batches))
         .route("/latency", post(set_latency))
         .route("/token-ttl", post(set_token_ttl))
         .route("/expiry-fields", post(set_expiry_fields))
@@ -260,6 +261,25 @@ async fn bump(
         return Err(AdminError::bad_request("count must be at least 1"));
     }
     state.bump_between_read_and_write(&request.user_id, request.count);
+    Ok(Json(state.faults()))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HideRequest {
+    user_id: String,
+    #[serde(default = "one")]
+    times: u32,
+}
+
+async fn hide_from_batches(
+    State(state): State<SimState>,
+    Body(request): Body<HideRequest>,
+) -> AdminResult<Json<FaultsView>> {
+    if request.times == 0 {
+        return Err(AdminError::bad_request("times must be at least 1"));
+    }
+    state.hide_from_batches(&request.user_id, request.times)?;
     Ok(Json(state.faults()))
 }
 

@@ -15,8 +15,10 @@ pub enum Endpoint {
     GetUser,
     /// `PUT /api/2/users/{id}`
     PutUser,
-    /// `GET /api/2/users?uuids=...`
+    /// `GET /api/2/users?tenant_id=...`: one page of a tenant's users.
     ListUsers,
+    /// `GET /api/2/users?uuids=...`: a batch read of users by id.
+    BatchUsers,
     /// `DELETE /api/2/users/{id}?version=N`
     DeleteUser,
     /// `GET /api/2/tenants/{tenant_id}/users`
@@ -25,11 +27,12 @@ pub enum Endpoint {
 
 impl Endpoint {
     /// Every endpoint, in a fixed order.
-    pub const ALL: [Endpoint; 6] = [
+    pub const ALL: [Endpoint; 7] = [
         Endpoint::Token,
         Endpoint::GetUser,
         Endpoint::PutUser,
         Endpoint::ListUsers,
+        Endpoint::BatchUsers,
         Endpoint::DeleteUser,
         Endpoint::TenantUsers,
     ];
@@ -41,6 +44,7 @@ impl Endpoint {
             Endpoint::GetUser => "get_user",
             Endpoint::PutUser => "put_user",
             Endpoint::ListUsers => "list_users",
+            Endpoint::BatchUsers => "batch_users",
             Endpoint::DeleteUser => "delete_user",
             Endpoint::TenantUsers => "tenant_users",
         }
@@ -61,22 +65,28 @@ impl FromStr for Endpoint {
             .into_iter()
             .find(|e| e.as_str() == s)
             .ok_or_else(|| {
+                let names: Vec<&str> = Endpoint::ALL.into_iter().map(Endpoint::as_str).collect();
                 format!(
-                    "unknown endpoint {s:?}: expected one of token, get_user, put_user, list_users, delete_user, tenant_users"
+                    "unknown endpoint {s:?}: expected one of {}",
+                    names.join(", ")
                 )
             })
     }
 }
 
-/// How many requests each endpoint has received, failed and fault-served ones included.
+/// How many requests each endpoint has received, failed and fault-served ones included, and
+/// how many ids the batch reads among them asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CallCounts {
     pub token: u64,
     pub get_user: u64,
     pub put_user: u64,
     pub list_users: u64,
+    pub batch_users: u64,
     pub delete_user: u64,
     pub tenant_users: u64,
+    /// The ids named by every `batch_users` call (not a call count: `total` leaves it out).
+    pub batch_user_ids: u64,
 }
 
 impl CallCounts {
@@ -87,6 +97,7 @@ impl CallCounts {
             Endpoint::GetUser => self.get_user,
             Endpoint::PutUser => self.put_user,
             Endpoint::ListUsers => self.list_users,
+            Endpoint::BatchUsers => self.batch_users,
             Endpoint::DeleteUser => self.delete_user,
             Endpoint::TenantUsers => self.tenant_users,
         }
@@ -99,14 +110,47 @@ impl CallCounts {
             Endpoint::GetUser => &mut self.get_user,
             Endpoint::PutUser => &mut self.put_user,
             Endpoint::ListUsers => &mut self.list_users,
+            Endpoint::BatchUsers => &mut self.batch_users,
             Endpoint::DeleteUser => &mut self.delete_user,
             Endpoint::TenantUsers => &mut self.tenant_users,
         };
         *slot = slot.saturating_add(1);
     }
 
-    /// The sum over all endpoints.
+    /// Adds the ids one batch read asked for.
+    pub fn record_batch_ids(&mut self, ids: u64) {
+        self.batch_user_ids = self.batch_user_ids.saturating_add(ids);
+    }
+
+    /// The number of calls: the sum over all endpoints.
     pub fn total(&self) -> u64 {
         Endpoint::ALL.into_iter().map(|e| self.get(e)).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_unknown_names_list_every_endpoint() {
+        for endpoint in Endpoint::ALL {
+            assert_eq!(endpoint.as_str().parse::<Endpoint>(), Ok(endpoint));
+        }
+        let err = "users".parse::<Endpoint>().expect_err("unknown");
+        for endpoint in Endpoint::ALL {
+            assert!(err.contains(endpoint.as_str()), "{err}");
+        }
+    }
+
+    #[test]
+    fn total_counts_calls_not_batch_ids() {
+        let mut counts = CallCounts::default();
+        counts.record(Endpoint::BatchUsers);
+        counts.record_batch_ids(40);
+        counts.record(Endpoint::ListUsers);
+        assert_eq!((counts.batch_users, counts.list_users), (1, 1));
+        assert_eq!(counts.batch_user_ids, 40);
+        assert_eq!(counts.total(), 2);
     }
 }

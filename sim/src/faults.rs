@@ -236,22 +236,69 @@ pub struct PendingBump {
     pub count: u32,
 }
 
+/// A pending "the replica behind batch reads lags": the user is left out of that many more
+/// batch answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PendingHide {
+    pub user_id: String,
+    pub times: u32,
+}
+
 /// What is still booked, for `GET /admin/faults`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FaultsView {
     /// Faults still to hit, with their remaining counts.
     pub faults: Vec<Fault>,
     pub bumps: Vec<PendingBump>,
+    pub hidden_from_batches: Vec<PendingHide>,
     pub latency_ms: u64,
-    /// How many requests faults (bumps included) have hit so far.
+    /// How many times faults have fired so far: requests hit, PUTs bumped, and users left out
+    /// of a batch answer.
     pub consumed: u64,
+}
+
+/// Faults tied to a user, each with how many more times it fires.
+#[derive(Debug, Default)]
+struct PerUser(Vec<(String, u32)>);
+
+impl PerUser {
+    fn add(&mut self, user_id: &str, times: u32) {
+        if times == 0 {
+            return;
+        }
+        match self.0.iter_mut().find(|(id, _)| id == user_id) {
+            Some((_, left)) => *left = left.saturating_add(times),
+            None => self.0.push((user_id.to_owned(), times)),
+        }
+    }
+
+    /// Whether the user's fault fires now; uses up one of its times.
+    fn take(&mut self, user_id: &str) -> bool {
+        let Some(index) = self.0.iter().position(|(id, _)| id == user_id) else {
+            return false;
+        };
+        let left = &mut self.0[index].1;
+        *left -= 1;
+        if *left == 0 {
+            self.0.remove(index);
+        }
+        true
+    }
+
+    fn view<T>(&self, show: impl Fn(String, u32) -> T) -> Vec<T> {
+        self.0
+            .iter()
+            .map(|(id, left)| show(id.clone(), *left))
+            .collect()
+    }
 }
 
 /// Booked faults, handed out first-booked-first.
 #[derive(Debug, Default)]
 pub struct FaultBook {
     faults: Vec<Fault>,
-    bumps: Vec<PendingBump>,
+    bumps: PerUser,
+    hides: PerUser,
     latency: Duration,
     consumed: u64,
 }
@@ -277,36 +324,37 @@ impl FaultBook {
         if fault.count == 0 {
             self.faults.remove(index);
         }
-        self.consumed = self.consumed.saturating_add(1);
+        self.count_consumed(true);
         Some(hit)
     }
 
     /// Books `count` out-of-band version bumps for the next PUTs of a user.
     pub fn push_bump(&mut self, user_id: &str, count: u32) {
-        if count == 0 {
-            return;
-        }
-        match self.bumps.iter_mut().find(|b| b.user_id == user_id) {
-            Some(bump) => bump.count = bump.count.saturating_add(count),
-            None => self.bumps.push(PendingBump {
-                user_id: user_id.to_owned(),
-                count,
-            }),
-        }
+        self.bumps.add(user_id, count);
     }
 
     /// Whether the current PUT of `user_id` must first see an out-of-band bump; uses it up.
     pub fn take_bump(&mut self, user_id: &str) -> bool {
-        let Some(index) = self.bumps.iter().position(|b| b.user_id == user_id) else {
-            return false;
-        };
-        let bump = &mut self.bumps[index];
-        bump.count -= 1;
-        if bump.count == 0 {
-            self.bumps.remove(index);
+        let fired = self.bumps.take(user_id);
+        self.count_consumed(fired)
+    }
+
+    /// Leaves a user out of its next `times` batch answers.
+    pub fn push_hide(&mut self, user_id: &str, times: u32) {
+        self.hides.add(user_id, times);
+    }
+
+    /// Whether the current batch answer must leave `user_id` out; uses up one of its times.
+    pub fn take_hide(&mut self, user_id: &str) -> bool {
+        let fired = self.hides.take(user_id);
+        self.count_consumed(fired)
+    }
+
+    fn count_consumed(&mut self, fired: bool) -> bool {
+        if fired {
+            self.consumed = self.consumed.saturating_add(1);
         }
-        self.consumed = self.consumed.saturating_add(1);
-        true
+        fired
     }
 
     /// Delay added to every API request.
@@ -318,17 +366,24 @@ impl FaultBook {
         self.latency = latency;
     }
 
-    /// Forgets every booked fault and bump and the global latency (the consumed count stays).
+    /// Forgets every booked fault, bump and hide and the global latency (the consumed count
+    /// stays).
     pub fn clear(&mut self) {
         self.faults.clear();
-        self.bumps.clear();
+        self.bumps = PerUser::default();
+        self.hides = PerUser::default();
         self.latency = Duration::ZERO;
     }
 
     pub fn view(&self) -> FaultsView {
         FaultsView {
             faults: self.faults.clone(),
-            bumps: self.bumps.clone(),
+            bumps: self
+                .bumps
+                .view(|user_id, count| PendingBump { user_id, count }),
+            hidden_from_batches: self
+                .hides
+                .view(|user_id, times| PendingHide { user_id, times }),
             latency_ms: u64::try_from(self.latency.as_millis()).unwrap_or(u64::MAX),
             consumed: self.consumed,
         }
@@ -382,6 +437,38 @@ mod tests {
         assert!(book.take_bump("u"));
         assert!(!book.take_bump("u"));
         assert_eq!(book.view().consumed, 4);
+    }
+
+    #[test]
+    fn hides_fire_per_answer_until_used_up_and_clear() {
+        let mut book = FaultBook::default();
+        book.push_hide("u", 2);
+        book.push_hide("u", 0);
+        book.push_hide("v", 1);
+        assert_eq!(
+            book.view().hidden_from_batches,
+            vec![
+                PendingHide {
+                    user_id: "u".to_owned(),
+                    times: 2
+                },
+                PendingHide {
+                    user_id: "v".to_owned(),
+                    times: 1
+                },
+            ]
+        );
+        assert!(!book.take_hide("w"));
+        assert!(book.take_hide("u"));
+        assert_eq!(book.view().hidden_from_batches[0].times, 1);
+        assert!(book.take_hide("u"));
+        assert!(!book.take_hide("u"), "used up");
+        assert!(!book.take_bump("v"), "a hide is not a bump");
+        assert_eq!(book.view().consumed, 2);
+        book.clear();
+        assert!(!book.take_hide("v"), "cleared");
+        assert!(book.view().hidden_from_batches.is_empty());
+        assert_eq!(book.view().consumed, 2, "clearing keeps the consumed count");
     }
 
     #[test]

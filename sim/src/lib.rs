@@ -25,7 +25,9 @@ use axum::Router;
 pub use calls::{CallCounts, Endpoint};
 pub use config::{ExpiryFields, SeedFile, SeedTenant, SeedUser, SimConfig};
 pub use error::StoreError;
-pub use faults::{Fault, FaultKind, FaultTarget, FaultsView, PendingBump, OVERSIZED_BODY_BYTES};
+pub use faults::{
+    Fault, FaultKind, FaultTarget, FaultsView, PendingBump, PendingHide, OVERSIZED_BODY_BYTES,
+};
 pub use server::{serve, serve_with_shutdown};
 pub use simulator::Simulator;
 pub use state::SimState;

@@ -203,7 +203,18 @@ impl Simulator {
         self.state.bump_between_read_and_write(id, count);
     }
 
-    /// Forgets booked faults and bumps, and sets the global latency back to zero.
+    /// The user is left out of the next `times` batch answers (`GET /users?uuids=`) that would
+    /// include it, as by a replica lagging behind; `GET /users/{id}` still serves it.
+    ///
+    /// # Panics
+    /// If no user has that id.
+    pub fn hide_from_batches(&self, id: &str, times: u32) {
+        if let Err(err) = self.state.hide_from_batches(id, times) {
+            panic!("acronis-sim: cannot hide a user from batches: {err}");
+        }
+    }
+
+    /// Forgets booked faults, bumps and hides, and sets the global latency back to zero.
     pub fn clear_faults(&self) {
         self.state.clear_faults();
     }

@@ -82,20 +82,23 @@ impl SimState {
         self.lock().tokens.set_expiry_fields(fields);
     }
 
-    /// Every token issued so far stops working.
     /// Every access token issued so far.
     pub fn issued_tokens(&self) -> Vec<String> {
         self.lock().tokens.issued()
     }
 
+    /// Every token issued so far stops working.
     pub fn revoke_tokens(&self) {
         self.lock().tokens.revoke_all();
     }
 
     // --- call counters ---
 
-    pub fn record_call(&self, endpoint: Endpoint) {
-        self.lock().calls.record(endpoint);
+    /// Counts one request to `endpoint`, and the ids it asks for if it is a batch read.
+    pub fn record_call(&self, endpoint: Endpoint, batch_ids: u64) {
+        let calls = &mut self.lock().calls;
+        calls.record(endpoint);
+        calls.record_batch_ids(batch_ids);
     }
 
     pub fn calls(&self) -> CallCounts {
@@ -125,6 +128,16 @@ impl SimState {
 
     pub fn take_bump(&self, user_id: &str) -> bool {
         self.lock().faults.take_bump(user_id)
+    }
+
+    /// Leaves a stored user out of its next `times` batch answers.
+    pub fn hide_from_batches(&self, user_id: &str, times: u32) -> Result<(), StoreError> {
+        let mut inner = self.lock();
+        if inner.users.get(user_id).is_none() {
+            return Err(StoreError::NotFound(user_id.to_owned()));
+        }
+        inner.faults.push_hide(user_id, times);
+        Ok(())
     }
 
     pub fn latency(&self) -> Duration {
@@ -164,8 +177,13 @@ impl SimState {
         self.lock().users.visible(id, allow_deleted).cloned()
     }
 
-    pub fn live_users_among(&self, ids: &[String]) -> Vec<User> {
-        self.lock().users.live_among(ids)
+    /// The answer of a batch read: the live users among `ids`, less those a hide fault leaves
+    /// out this time.
+    pub fn batch_users(&self, ids: &[String]) -> Vec<User> {
+        let mut inner = self.lock();
+        let mut users = inner.users.live_among(ids);
+        users.retain(|user| !inner.faults.take_hide(&user.id));
+        users
     }
 
     // --- tenants ---

@@ -5,43 +5,30 @@
 use std::time::Duration;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use super::classify::{classify, Classified};
 use super::errors::{ApiError, OAuthError};
-use super::{TENANT_USERS_PATH, TOKEN_PATH, USERS_PATH, USER_PATH};
 use crate::calls::Endpoint;
 use crate::faults::{Fault, FaultKind, OVERSIZED_BODY_BYTES};
 use crate::server::ConnectionKill;
 use crate::state::SimState;
 
-/// Which endpoint a routed request is, by method and route pattern.
-const ROUTES: [(Method, &str, Endpoint); 6] = [
-    (Method::POST, TOKEN_PATH, Endpoint::Token),
-    (Method::GET, USER_PATH, Endpoint::GetUser),
-    (Method::PUT, USER_PATH, Endpoint::PutUser),
-    (Method::DELETE, USER_PATH, Endpoint::DeleteUser),
-    (Method::GET, USERS_PATH, Endpoint::ListUsers),
-    (Method::GET, TENANT_USERS_PATH, Endpoint::TenantUsers),
-];
-
-fn classify(method: &Method, path: &MatchedPath) -> Option<Endpoint> {
-    ROUTES
-        .iter()
-        .find(|(m, p, _)| m == method && *p == path.as_str())
-        .map(|(_, _, endpoint)| *endpoint)
-}
-
 pub async fn gate(State(state): State<SimState>, request: Request, next: Next) -> Response {
-    let endpoint = request
+    let classified = request
         .extensions()
         .get::<MatchedPath>()
-        .and_then(|path| classify(request.method(), path));
-    let Some(endpoint) = endpoint else {
+        .and_then(|path| classify(request.method(), path.as_str(), request.uri()));
+    let Some(Classified {
+        endpoint,
+        batch_ids,
+    }) = classified
+    else {
         return next.run(request).await;
     };
-    state.record_call(endpoint);
+    state.record_call(endpoint, batch_ids);
     pause(state.latency()).await;
     let kill = request.extensions().get::<ConnectionKill>().cloned();
     let mut drop_after = false;

@@ -1,5 +1,6 @@
 //! The simulated account API under `/api/2`: its routes, behind the counting/fault/auth gate.
 
+mod classify;
 mod errors;
 mod gate;
 mod paging;

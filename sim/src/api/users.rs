@@ -103,7 +103,7 @@ pub async fn list_users(
                 "'uuids' cannot be combined with tenant filters",
             ))
         }
-        (Some(uuids), None) => (state.live_users_among(&batch_ids(uuids)?), None),
+        (Some(uuids), None) => (state.batch_users(&batch_ids(uuids)?), None),
         (None, Some(tenant_id)) => tenant_page(&state, tenant_id, &query)?,
         (None, None) => {
             return Err(ApiError::bad_request(
@@ -144,12 +144,7 @@ fn tenant_page(
 
 /// The ids of `uuids=a,b,c`: each a lowercase UUID, at most [`MAX_BATCH_IDS`].
 fn batch_ids(raw: &str) -> ApiResult<Vec<String>> {
-    let ids: Vec<String> = raw
-        .split(',')
-        .map(str::trim)
-        .filter(|id| !id.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let ids: Vec<String> = split_ids(raw).map(str::to_owned).collect();
     if ids.is_empty() {
         return Err(ApiError::invalid_field(
             "uuids",
@@ -172,6 +167,11 @@ fn batch_ids(raw: &str) -> ApiResult<Vec<String>> {
         ));
     }
     Ok(ids)
+}
+
+/// The ids a `uuids=` value names: comma-separated, blanks ignored, not yet validated.
+pub(super) fn split_ids(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split(',').map(str::trim).filter(|id| !id.is_empty())
 }
 
 fn check_id(id: &str) -> ApiResult<()> {

@@ -1,14 +1,32 @@
 //! Injected faults over the wire: error statuses with `Retry-After`, dropped connections,
-//! garbage bodies, latency (per fault and global), `any` targets, and the out-of-band bump
-//! between a client's read and its write.
+//! garbage bodies, latency (per fault and global), `any` targets, the out-of-band bump
+//! between a client's read and its write, and users left out of batch answers.
 
 use std::time::{Duration, Instant};
 
-use acronis_sim::{Endpoint, Fault, FaultKind, FaultTarget};
-use serde_json::json;
+use acronis_sim::{Endpoint, Fault, FaultKind, FaultTarget, PendingHide, SeedUser};
+use serde_json::{json, Value};
 
 use crate::client::{admin, send, token_with_basic, Api};
-use crate::{sim_with_alice, user_path, ALICE};
+use crate::{sim_with_alice, user_path, ALICE, NOBODY};
+
+const BOB: &str = "b0b00000-0000-4000-8000-000000000002";
+
+/// The ids in a batch answer, in order.
+fn batch(api: &Api, ids: &[&str]) -> Vec<String> {
+    let reply = api.get(&format!("/api/2/users?uuids={}", ids.join(",")));
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    reply.json()["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|user| user["id"].as_str().expect("id").to_owned())
+        .collect()
+}
+
+fn remaining_hides(sim: &acronis_sim::Simulator) -> Vec<PendingHide> {
+    sim.faults().hidden_from_batches
+}
 
 #[test]
 fn status_faults_answer_api_errors_with_retry_after_then_clear() {
@@ -85,8 +103,8 @@ fn drop_faults_close_the_connection_without_answer() {
 fn garbage_faults_answer_html() {
     let sim = sim_with_alice();
     let api = Api::login(&sim);
-    sim.inject(Fault::garbage(Endpoint::ListUsers));
-    sim.inject(Fault::garbage(Endpoint::ListUsers).with_status(200));
+    sim.inject(Fault::garbage(Endpoint::BatchUsers));
+    sim.inject(Fault::garbage(Endpoint::BatchUsers).with_status(200));
     let path = format!("/api/2/users?uuids={ALICE}");
     let bad_gateway = api.get(&path);
     assert_eq!(bad_gateway.status, 502);
@@ -276,4 +294,96 @@ fn lost_responses_apply_the_change_but_answer_nothing() {
     assert_eq!(user["enabled"], false, "the change was made");
     assert_eq!(user["version"], version + 1);
     assert_eq!(sim.issued_tokens().len(), 1);
+}
+
+#[test]
+fn batch_faults_hit_batch_reads_and_not_tenant_listings() {
+    let sim = sim_with_alice();
+    let api = Api::login(&sim);
+    sim.inject(Fault::status(Endpoint::BatchUsers, 503).times(1));
+    let listing = format!("/api/2/users?tenant_id={}", acronis_sim::DEFAULT_TENANT_ID);
+    assert_eq!(api.get(&listing).status, 200, "a listing passes");
+    assert_eq!(api.get(&user_path(ALICE)).status, 200);
+    let batch_path = format!("/api/2/users?uuids={ALICE}");
+    assert_eq!(api.get(&batch_path).status, 503);
+    assert_eq!(api.get(&batch_path).status, 200, "used up");
+    let by_name = json!({"endpoint": "batch_users", "status": 429, "retry_after": 1});
+    assert_eq!(
+        admin(&sim, "POST", "/admin/faults", Some(&by_name)).status,
+        200
+    );
+    assert_eq!(api.get(&listing).status, 200);
+    let limited = api.get(&batch_path);
+    assert_eq!(limited.status, 429);
+    assert_eq!(limited.header("retry-after"), Some("1"));
+    let calls = sim.calls();
+    assert_eq!((calls.batch_users, calls.list_users), (3, 2));
+    assert_eq!(sim.faults().consumed, 2);
+}
+
+#[test]
+fn hidden_users_are_left_out_of_batch_answers_but_still_read_alone() {
+    let sim = sim_with_alice();
+    sim.add_user(SeedUser::new("bob").with_id(BOB));
+    let api = Api::login(&sim);
+    sim.hide_from_batches(ALICE, 2);
+    assert_eq!(batch(&api, &[ALICE, BOB]), vec![BOB.to_owned()]);
+    assert_eq!(
+        remaining_hides(&sim),
+        vec![PendingHide {
+            user_id: ALICE.to_owned(),
+            times: 1
+        }]
+    );
+    let alone = api.get(&user_path(ALICE));
+    assert_eq!(alone.status, 200, "the single read still serves it");
+    assert_eq!(alone.json()["id"], ALICE);
+    assert_eq!(
+        batch(&api, &[BOB, NOBODY]),
+        vec![BOB.to_owned()],
+        "an answer without the user uses nothing up"
+    );
+    assert_eq!(remaining_hides(&sim)[0].times, 1);
+    assert_eq!(batch(&api, &[ALICE]), Vec::<String>::new());
+    assert!(remaining_hides(&sim).is_empty());
+    assert_eq!(
+        batch(&api, &[ALICE, BOB]),
+        vec![ALICE.to_owned(), BOB.to_owned()]
+    );
+    assert_eq!(sim.faults().consumed, 2, "one per answer that left it out");
+}
+
+#[test]
+fn hides_are_booked_over_the_admin_api_and_cleared() {
+    let sim = sim_with_alice();
+    let api = Api::login(&sim);
+    let hide = |body: Value| admin(&sim, "POST", "/admin/faults/hide-from-batches", Some(&body));
+    let booked = hide(json!({"user_id": ALICE}));
+    assert_eq!(booked.status, 200, "{}", booked.text());
+    assert_eq!(
+        booked.json()["hidden_from_batches"],
+        json!([{"user_id": ALICE, "times": 1}]),
+        "times defaults to 1"
+    );
+    assert_eq!(
+        hide(json!({"user_id": ALICE, "times": 2})).json()["hidden_from_batches"][0]["times"],
+        3
+    );
+    assert_eq!(hide(json!({"user_id": NOBODY})).status, 404);
+    assert_eq!(hide(json!({"user_id": ALICE, "times": 0})).status, 400);
+    assert_eq!(hide(json!({"user_id": ALICE, "count": 1})).status, 400);
+    assert_eq!(hide(json!({})).status, 400);
+    let listed = admin(&sim, "GET", "/admin/faults", None).json();
+    assert_eq!(listed["hidden_from_batches"][0]["times"], 3);
+    assert_eq!(batch(&api, &[ALICE]), Vec::<String>::new());
+    let cleared = admin(&sim, "DELETE", "/admin/faults", None).json();
+    assert_eq!(cleared["hidden_from_batches"], json!([]));
+    assert_eq!(batch(&api, &[ALICE]), vec![ALICE.to_owned()]);
+    assert_eq!(sim.faults().consumed, 1);
+}
+
+#[test]
+#[should_panic(expected = "not found")]
+fn hiding_an_unknown_user_panics_in_the_helper() {
+    sim_with_alice().hide_from_batches(NOBODY, 1);
 }

@@ -1,4 +1,5 @@
-//! Batch reads (`GET /api/2/users?uuids=`), the delete rules, and per-endpoint call counts.
+//! Batch reads (`GET /api/2/users?uuids=`), the delete rules, and per-endpoint call counts
+//! (batch reads apart from tenant listings).
 
 use acronis_sim::{CallCounts, SeedUser};
 use serde_json::{json, Value};
@@ -35,7 +36,12 @@ fn batch_read_returns_live_users_among_the_ids() {
     assert_eq!(body["items"][1]["login"], "alice");
     assert!(body["timestamp"].is_string());
     assert_eq!(body["paging"], json!({"cursors": {}}));
-    assert_eq!(sim.calls().list_users, 1);
+    let calls = sim.calls();
+    assert_eq!(
+        (calls.batch_users, calls.batch_user_ids, calls.list_users),
+        (1, 4, 0),
+        "one batch read of four ids, no listing"
+    );
 }
 
 #[test]
@@ -109,6 +115,11 @@ fn every_request_is_counted_per_endpoint() {
     send(&api.base, "GET", &path, &[], b"").expect("401 answer");
     api.put_json(&path, &json!({"enabled": false, "version": 9}));
     api.get(&format!("/api/2/users?uuids={ALICE}"));
+    api.get(&format!("/api/2/users?uuids={ALICE},{NOBODY}"));
+    api.get(&format!(
+        "/api/2/users?tenant_id={}",
+        acronis_sim::DEFAULT_TENANT_ID
+    ));
     api.delete(&format!("{path}?version=1"));
     api.delete(&format!("{path}?version=1"));
     assert_eq!(
@@ -118,8 +129,10 @@ fn every_request_is_counted_per_endpoint() {
             get_user: 3,
             put_user: 1,
             list_users: 1,
+            batch_users: 2,
             delete_user: 2,
             tenant_users: 0,
+            batch_user_ids: 3,
         }
     );
     sim.reset_calls();

@@ -111,6 +111,7 @@ fn tenant_listings_page_by_cursor_until_none_is_given() {
     assert_eq!(pages, 3, "100 + 100 + 50");
     assert_eq!(seen, created);
     assert_eq!(sim.calls().list_users, 3);
+    assert_eq!(sim.calls().batch_users, 0, "a listing is not a batch read");
 
     let small = api
         .get(&format!("/api/2/users?tenant_id={TENANT}&limit=249"))
