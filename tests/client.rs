@@ -29,6 +29,7 @@ fn options(base_url: &str, credentials: Credentials) -> ClientOptions {
         extra_ca_pem: None,
         user_agent: "tests".into(),
         proxy: ProxySettings::default(),
+        batch_reads: true,
     }
 }
 
@@ -54,7 +55,17 @@ fn alice() -> Simulator {
 #[tokio::test]
 async fn one_token_serves_every_call_including_concurrent_ones() {
     let sim = alice();
-    let client = Arc::new(client_for(&sim));
+    // Unbatched, so that the concurrent reads are concurrent calls.
+    let client = Arc::new(
+        AcronisClient::new(
+            ClientOptions {
+                batch_reads: false,
+                ..options(&sim.base_url(), secret_credentials())
+            },
+            CancellationToken::new(),
+        )
+        .expect("client"),
+    );
     assert_eq!(sim.calls().token, 0, "no token before the first call");
     let tasks: Vec<_> = (0..20)
         .map(|_| {

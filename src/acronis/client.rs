@@ -14,6 +14,7 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use super::auth::{Credentials, TokenAnswer, TokenCache};
+use super::coalesce::{Coalescer, Delivery, Limits};
 use super::error::{parse_error_body, ApiError, Operation};
 use super::proxy::ProxySettings;
 use super::retry::{is_retryable_status, parse_retry_after, RetryPolicy};
@@ -28,6 +29,9 @@ const MAX_CONFLICT_ATTEMPTS: u32 = 5;
 /// Users asked for per page of a tenant listing (the API's default and its batch-read size).
 const PAGE_SIZE: usize = 100;
 
+/// The most ids one batch read may ask for.
+const MAX_BATCH_IDS: usize = 100;
+
 /// Settings of a client, all checked before it is built. No `Debug`: it holds credentials.
 pub struct ClientOptions {
     pub base_url: BaseUrl,
@@ -39,6 +43,8 @@ pub struct ClientOptions {
     pub user_agent: String,
     /// The proxy for HTTPS, as the environment names it.
     pub proxy: ProxySettings,
+    /// Whether concurrent single-user reads share batch calls.
+    pub batch_reads: bool,
 }
 
 /// No `Debug`: it holds credentials and tokens.
@@ -50,6 +56,8 @@ pub struct AcronisClient {
     retry: RetryPolicy,
     timeout: Duration,
     cancel: CancellationToken,
+    /// Shares batch reads among concurrent user reads; `None` when batching is off.
+    reads: Option<Coalescer<User, ApiError>>,
 }
 
 /// An access token, zeroed when its last holder drops it. Two tokens are the same token only
@@ -133,23 +141,68 @@ impl AcronisClient {
             retry: options.retry,
             timeout: options.request_timeout,
             cancel,
+            reads: options.batch_reads.then(|| {
+                Coalescer::new(Limits {
+                    max_batch: MAX_BATCH_IDS,
+                    ..Limits::default()
+                })
+            }),
         })
     }
 
-    /// `GET /users/{id}`.
+    /// One user. With batching on, reads that arrive while the API is busy share one
+    /// `GET /users?uuids=...`; a lone read is a plain `GET /users/{id}`.
     pub async fn get_user(&self, id: &str) -> Result<User, ApiError> {
-        self.read_user(id).await
-    }
-
-    /// `GET /users/{id}`, keeping only whether the account is enabled and its version: what
-    /// a refresh needs, without building the rest of the object.
-    pub async fn get_user_status(&self, id: &str) -> Result<UserStatus, ApiError> {
-        self.read_user(id).await
-    }
-
-    async fn read_user<U: serde::de::DeserializeOwned>(&self, id: &str) -> Result<U, ApiError> {
         let op = Operation::ReadUser(id.to_owned());
         check_user_id(&op, id)?;
+        let Some(reads) = &self.reads else {
+            return self.read_user(id).await;
+        };
+        let delivery = reads
+            .read(id, |ids| self.read_batch(ids), |user: &User| &user.id)
+            .await;
+        match delivery {
+            Delivery::Found(user) => Ok(user),
+            Delivery::Failed(e) => Err(e.as_read_of(id)),
+            // Left out of a batch answer: only the user's own address may say it is gone
+            // (the batch endpoint may lag behind).
+            Delivery::Absent => {
+                tracing::debug!(user_id = id, "absent from a batch answer; reading it alone");
+                self.read_user(id).await
+            }
+            Delivery::Orphaned => self.read_user(id).await,
+        }
+    }
+
+    /// Whether the account is enabled, and its version: what a refresh needs. Batched as
+    /// [`get_user`](Self::get_user) is; unbatched, the rest of the object is not built.
+    pub async fn get_user_status(&self, id: &str) -> Result<UserStatus, ApiError> {
+        if self.reads.is_none() {
+            let op = Operation::ReadUser(id.to_owned());
+            check_user_id(&op, id)?;
+            return self.read_user(id).await;
+        }
+        let user = self.get_user(id).await?;
+        Ok(UserStatus {
+            version: user.version,
+            enabled: user.enabled,
+        })
+    }
+
+    /// The users of one batch: a plain read for a single id, a batch read for more.
+    async fn read_batch(&self, ids: Vec<String>) -> Result<Vec<User>, ApiError> {
+        match ids.as_slice() {
+            [id] => Ok(vec![self.read_user(id).await?]),
+            _ => {
+                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                self.get_users(&ids).await
+            }
+        }
+    }
+
+    /// `GET /users/{id}`, for an id already checked.
+    async fn read_user<U: serde::de::DeserializeOwned>(&self, id: &str) -> Result<U, ApiError> {
+        let op = Operation::ReadUser(id.to_owned());
         let answer = self
             .call(&op, Method::GET, &format!("users/{id}"), None::<&()>)
             .await?;
@@ -158,12 +211,12 @@ impl AcronisClient {
 
     /// `GET /users?uuids=...`: the users among `ids` that exist (at most 100 ids a call).
     pub async fn get_users(&self, ids: &[&str]) -> Result<Vec<User>, ApiError> {
-        let op = Operation::ListUsers;
         for id in ids {
-            check_user_id(&op, id)?;
+            check_user_id(&Operation::ReadUsers(ids.len()), id)?;
         }
         let mut users = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(100) {
+        for chunk in ids.chunks(MAX_BATCH_IDS) {
+            let op = Operation::ReadUsers(chunk.len());
             let answer = self
                 .call(
                     &op,

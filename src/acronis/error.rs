@@ -10,7 +10,8 @@ pub enum Operation {
     Token,
     ReadUser(String),
     UpdateUser(String),
-    ListUsers,
+    /// A batch read of this many users.
+    ReadUsers(usize),
     /// Listing the live users of a tenant, by its id.
     ListTenantUsers(String),
 }
@@ -21,7 +22,7 @@ impl fmt::Display for Operation {
             Operation::Token => f.write_str("requesting an access token"),
             Operation::ReadUser(id) => write!(f, "reading user {id}"),
             Operation::UpdateUser(id) => write!(f, "updating user {id}"),
-            Operation::ListUsers => f.write_str("listing users"),
+            Operation::ReadUsers(count) => write!(f, "reading {count} users in one call"),
             Operation::ListTenantUsers(id) => write!(f, "listing the users of tenant {id}"),
         }
     }
@@ -76,6 +77,28 @@ impl ApiError {
 
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
+    }
+
+    /// A batch read's failure, told as the read of the one user the caller asked for; any
+    /// other failure (the token's, say) as it is.
+    pub fn as_read_of(mut self, user_id: &str) -> Self {
+        let operation = self.operation_mut();
+        if matches!(operation, Operation::ReadUsers(_)) {
+            *operation = Operation::ReadUser(user_id.to_owned());
+        }
+        self
+    }
+
+    fn operation_mut(&mut self) -> &mut Operation {
+        match self {
+            ApiError::Status { operation, .. }
+            | ApiError::Transport { operation, .. }
+            | ApiError::Timeout { operation, .. }
+            | ApiError::Cancelled { operation }
+            | ApiError::InvalidResponse { operation, .. }
+            | ApiError::InvalidArgument { operation, .. }
+            | ApiError::Conflict { operation, .. } => operation,
+        }
     }
 }
 

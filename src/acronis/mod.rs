@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod client;
+pub mod coalesce;
 pub mod error;
 pub mod proxy;
 pub mod retry;

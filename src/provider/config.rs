@@ -67,6 +67,16 @@ pub const SCHEMA: SchemaDef = SchemaDef {
             Mode::Optional,
             "Seconds to wait for one HTTP answer, 1 to 600. Defaults to 30.",
         ),
+        Attribute::new(
+            "batch_reads",
+            Type::Bool,
+            Mode::Optional,
+            "Whether reads of single accounts that arrive while the API is busy share one batch \
+             call (`GET /users?uuids=...`, up to 100 accounts). Defaults to `true`. Falls back to \
+             `ACRONIS_BATCH_READS`. A refresh of many resources then makes a fraction of the calls \
+             (fewer 429s) in about the same time; a read that arrives alone is sent alone at once. \
+             Set `false` for one `GET` per account, e.g. to match API logs to resources.",
+        ),
     ],
 };
 
@@ -77,6 +87,7 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("ACRONIS_CLIENT_SECRET", "client_secret"),
     ("ACRONIS_ACCESS_TOKEN", "access_token"),
     ("ACRONIS_CA_FILE", "ca_file"),
+    ("ACRONIS_BATCH_READS", "batch_reads"),
 ];
 
 /// The provider block. No `Debug`: it holds the secret and the token.
@@ -91,6 +102,7 @@ pub struct ProviderConfig {
     /// Numbers as Terraform sends them, so that a fraction is reported, not refused unread.
     pub max_retries: Field<f64>,
     pub request_timeout: Field<f64>,
+    pub batch_reads: Field<bool>,
 }
 
 const DEFAULT_MAX_RETRIES: i64 = 3;
@@ -257,6 +269,10 @@ pub fn resolve(
             None
         }
     });
+    let batch_reads = batch_reads(config, env).unwrap_or_else(|d| {
+        diags.push(d);
+        true
+    });
     let max_retries = max_retries(config).unwrap_or(DEFAULT_MAX_RETRIES);
     let timeout = request_timeout(config).unwrap_or(DEFAULT_TIMEOUT_SECS);
 
@@ -272,8 +288,28 @@ pub fn resolve(
             extra_ca_pem,
             user_agent: format!("terraform-provider-acronis/{}", env!("CARGO_PKG_VERSION")),
             proxy: ProxySettings::from_env(env),
+            batch_reads,
         }),
         _ => Err(diags),
+    }
+}
+
+/// `batch_reads`, else `ACRONIS_BATCH_READS`, else on.
+fn batch_reads(
+    config: &ProviderConfig,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<bool, Diagnostic> {
+    if let Some(&on) = config.batch_reads.known() {
+        return Ok(on);
+    }
+    match env("ACRONIS_BATCH_READS").map(|v| v.trim().to_ascii_lowercase()) {
+        None => Ok(true),
+        Some(v) if v.is_empty() || v == "true" || v == "1" => Ok(true),
+        Some(v) if v == "false" || v == "0" => Ok(false),
+        Some(_) => Err(Diagnostic::error(
+            "Invalid ACRONIS_BATCH_READS",
+            "ACRONIS_BATCH_READS must be true or false (or 1 or 0).",
+        )),
     }
 }
 

@@ -120,6 +120,7 @@ pub fn render_provider(examples_root: &Path) -> io::Result<String> {
     page.push_str(TERRAFORM_VERSIONS);
     page.push_str(AUTHENTICATION);
     page.push_str(&environment_table());
+    page.push_str(BATCHED_READS);
     page.push_str(&schema_section(schema));
     Ok(page)
 }
@@ -356,6 +357,30 @@ On Terraform 1.10 to 1.14, `terraform plan -refresh-only -detailed-exitcode` exi
 after an apply with nothing drifted (a Terraform bug, for every provider). For scheduled drift
 checks use the script in the [drift detection guide](guides/drift-detection.md), which is right
 on every version.
+
+"#;
+
+/// What `batch_reads` does, and when to turn it off.
+const BATCHED_READS: &str = r#"## Batched Reads
+
+Terraform refreshes each resource with a read of its own. When many of those reads arrive
+while the API is busy answering others (a `plan` over many accounts, a drift check), the
+provider sends them together, up to 100 accounts per `GET /api/2/users?uuids=...`, instead
+of one `GET` each: a refresh of 1000 accounts makes a few hundred calls at Terraform's default
+`-parallelism=10` and about a hundred at `-parallelism=50`, in about the same time, which keeps
+large runs clear of the API's rate limits.
+
+- A read that arrives when no other is in flight is sent at once, alone: with
+  `-parallelism=1` nothing ever waits.
+- A read waits only while a call is already in flight, and at most a tenth of a typical call's
+  time before a call of its own may start.
+- An account missing from a batch answer is read again by itself before the provider reports it
+  gone, so a lagging replica never makes Terraform plan to re-create a resource.
+- A batch call is retried like any read (HTTP 429 and 5xx, honouring `Retry-After`); if it
+  still fails, the error is reported on each resource whose read it carried, and on no other.
+
+Set `batch_reads = false` (or `ACRONIS_BATCH_READS=false`) for one `GET /api/2/users/{id}`
+per resource, for instance to match API logs to resources one by one.
 
 "#;
 
@@ -713,6 +738,7 @@ mod tests {
                 "## Terraform Versions",
                 "## Authentication",
                 "## Environment Variables",
+                "## Batched Reads",
                 "## Schema"
             ]
         );
