@@ -3,8 +3,8 @@
 //! A read that arrives while no batch is in flight leads one at once, alone or with whatever is
 //! waiting: a lone read never waits for company. A read that arrives while a batch is in flight
 //! waits, and goes with the others that arrive meanwhile in the next batch: when a slot frees,
-//! or once the oldest of them has waited a tenth of the recent round trip, when another batch
-//! may start (up to [`Limits::max_in_flight`]). Reads thus wait only while the API is busy with
+//! or once the oldest of them has waited a tenth of the recent round trip (a millisecond before
+//! any call has been timed), when another batch may start (up to [`Limits::max_in_flight`]). Reads thus wait only while the API is busy with
 //! others, and never for long compared with a call of their own.
 //!
 //! The leader of a batch makes the call in its own task and hands out the answers. A leader
@@ -210,10 +210,7 @@ impl<V: Clone, E: Clone> Coalescer<V, E> {
         ticket: u64,
         mut turn: oneshot::Receiver<Turn<V, E>>,
     ) -> Result<Turn<V, E>, oneshot::error::RecvError> {
-        let Some(patience) = self.patience() else {
-            return turn.await;
-        };
-        match tokio::time::timeout(patience, &mut turn).await {
+        match tokio::time::timeout(self.patience(), &mut turn).await {
             Ok(outcome) => outcome,
             Err(_) => match self.open_slot(ticket) {
                 Some(slot) => Ok(Turn::Lead(slot)),
@@ -222,12 +219,12 @@ impl<V: Clone, E: Clone> Coalescer<V, E> {
         }
     }
 
-    /// How long a waiting read waits before another batch may start for it; unbounded until a
-    /// round trip has been seen.
-    fn patience(&self) -> Option<Duration> {
+    /// How long a waiting read waits before another batch may start for it: the least wait
+    /// until a round trip has been seen.
+    fn patience(&self) -> Duration {
         let limits = &self.shared.limits;
-        let round_trip = self.shared.lock().round_trip?;
-        Some(round_trip.mul_f64(limits.patience).max(limits.min_patience))
+        let round_trip = self.shared.lock().round_trip.unwrap_or_default();
+        round_trip.mul_f64(limits.patience).max(limits.min_patience)
     }
 
     /// Another slot for the read holding `ticket`, if it still waits and one may open.
