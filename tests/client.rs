@@ -651,3 +651,83 @@ fn a_ca_file_without_certificates_is_refused() {
         "{err}"
     );
 }
+
+/// Eleven reads at once: the first goes alone, the rest share a batch call.
+async fn read_all_at_once(
+    client: &Arc<AcronisClient>,
+    ids: &[String],
+) -> Vec<Result<(), ApiError>> {
+    let tasks: Vec<_> = ids
+        .iter()
+        .map(|id| {
+            let (client, id) = (client.clone(), id.clone());
+            tokio::spawn(async move {
+                let user = client.get_user(&id).await?;
+                assert_eq!(user.id, id);
+                Ok(())
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for task in tasks {
+        results.push(task.await.expect("join"));
+    }
+    results
+}
+
+fn eleven_users() -> (Simulator, Vec<String>) {
+    let ids = uuids(11);
+    let sim = simulator(
+        ids.iter()
+            .enumerate()
+            .map(|(i, id)| user(id, &format!("u{i}"), true))
+            .collect(),
+    );
+    sim.set_latency(Duration::from_millis(20));
+    (sim, ids)
+}
+
+#[tokio::test]
+async fn concurrent_reads_share_batch_calls_and_a_missing_account_is_confirmed_gone() {
+    let (sim, ids) = eleven_users();
+    sim.delete_user(&ids[5]);
+    let client = Arc::new(client_for(&sim));
+    let results = read_all_at_once(&client, &ids).await;
+    for (id, result) in ids.iter().zip(&results) {
+        if id == &ids[5] {
+            let err = result.as_ref().expect_err("deleted");
+            assert!(err.is_not_found(), "{err}");
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("reading user {id} failed: HTTP 404")),
+                "{err}"
+            );
+        } else {
+            assert!(result.is_ok(), "{id}: {result:?}");
+        }
+    }
+    let calls = sim.calls();
+    assert!(calls.batch_users >= 1, "{calls:?}");
+    assert!(calls.get_user + calls.batch_users < 11, "{calls:?}");
+}
+
+#[tokio::test]
+async fn a_batch_call_that_fails_fails_only_the_reads_it_carried() {
+    let (sim, ids) = eleven_users();
+    sim.inject(Fault::status(Endpoint::BatchUsers, 403));
+    let client = Arc::new(client_for(&sim));
+    let results = read_all_at_once(&client, &ids).await;
+    let calls = sim.calls();
+    assert_eq!(calls.batch_users, 1, "{calls:?}");
+    let failed: Vec<&ApiError> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert_eq!(failed.len() as u64, calls.batch_user_ids, "{results:?}");
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count() as u64,
+        calls.get_user,
+        "the reads sent alone succeed"
+    );
+    for err in failed {
+        assert_eq!(err.status(), Some(403), "{err}");
+        assert!(err.to_string().starts_with("reading user "), "{err}");
+    }
+}
