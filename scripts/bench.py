@@ -19,12 +19,18 @@ Rows:
   3. over 300 resources: `plan -parallelism=1` (Terraform's own cost per plugin call, shown
      without a target) and `apply` at 0 and 20 ms (the apply latency target);
   4. floors: the same commands over N terraform_data resources (built in: no plugin, no API),
-     and for the 20 ms runs the latency bound (API calls / parallelism x latency).
+     and for the 20 ms runs the latency bound (accounts read and PUTs / parallelism x latency);
+  5. batched against unbatched reads (ACRONIS_BATCH_READS=false), back to back: `plan
+     -refresh-only` at the largest N with -parallelism 10 and 50 at 0 and 20 ms, and over 300
+     resources with -parallelism=1 at 20 ms: read calls and the paired wall-time ratio.
 
 Targets (issue 16): handshake and Shutdown to exit <= 3 ms, idle RSS <= 6 MiB, stripped binary
 <= 8 MiB, peak RSS <= 20 MiB, `plan` at the largest N <= 1.5x terraform_data (paired) with a
 provider CPU share <= 6%, 20 ms of latency adding <= 1.1x the parallelism bound (`plan` and
-`refresh-only` at the largest N, `apply` at 300), and every run's API calls exactly as expected.
+`refresh-only` at the largest N, `apply` at 300), and every run's API calls exactly as expected
+(each account read once, alone or in a batch). Issue 14: `refresh-only` at the largest N makes at
+most 200 read calls at -parallelism=10 and 60 at 50 (every batched run), and batched runs at
+20 ms take at most 1.1x the unbatched ones at -parallelism 1, 10 and 50.
 
 Environment: BENCH_QUICK=1 runs N = 1 and 100 with one run per cell (a quick check);
 BENCH_RUNS, BENCH_PROCESS_RUNS, BENCH_SIZES (e.g. "1,100,1000"), BENCH_SEQ_N override the matrix;

@@ -345,7 +345,7 @@ const TERRAFORM_VERSIONS: &str = r#"## Terraform Versions
 
 Every release is tested with real Terraform 1.6.6, 1.9.8, 1.11.4, 1.12.2, 1.14.9 and 1.15.5:
 creating and disabling, the empty plan after apply, drift, saved plans, `terraform import`,
-`import` blocks, destroy policies and the data sources.
+`import` blocks, destroy policies, the data sources and batched refreshes.
 
 | Terraform | Supported |
 | --- | --- |

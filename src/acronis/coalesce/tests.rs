@@ -253,3 +253,31 @@ async fn a_read_that_waits_long_gets_a_batch_of_its_own() {
     gate.notify_one();
     first.await.expect("join");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_slot_due_to_a_read_that_is_gone_goes_to_the_next_one() {
+    let c = coalescer(Limits {
+        max_in_flight: 1,
+        ..Limits::default()
+    });
+    let batches = Batches::default();
+    let gate = Arc::new(Notify::new());
+    let first = {
+        let (c, batches, gate) = (c.clone(), batches.clone(), gate.clone());
+        tokio::spawn(async move {
+            c.read("a", fetch(&batches, Some(gate), &[], false), key_of)
+                .await
+        })
+    };
+    settle().await;
+    let gone = spawn_read(&c, "b", &batches, &[]);
+    settle().await;
+    let next = spawn_read(&c, "c", &batches, &[]);
+    settle().await;
+    gone.abort();
+    settle().await;
+    gate.notify_one();
+    first.await.expect("join");
+    assert_eq!(next.await.expect("join"), Delivery::Found(("c".into(), 7)));
+    assert_eq!(batches.lock().expect("lock")[1], vec!["c"]);
+}
