@@ -1,5 +1,6 @@
 //! The provider's data sources, one file each.
 
+mod account;
 mod user;
 mod users;
 

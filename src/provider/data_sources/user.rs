@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::account;
 use crate::acronis::{AcronisClient, User as Account};
 use crate::framework::{DataSource, Field};
 use crate::provider::checks::check_user_id;
@@ -21,49 +22,24 @@ const SCHEMA: SchemaDef = SchemaDef {
             Mode::Required,
             "The id of the user account (a lowercase UUID).",
         ),
-        Attribute::new("login", Type::String, Mode::Computed, "The login name."),
-        Attribute::new(
-            "email",
-            Type::String,
-            Mode::Computed,
-            "The contact email address.",
-        ),
-        Attribute::new(
-            "first_name",
-            Type::String,
-            Mode::Computed,
-            "The contact's first name.",
-        ),
-        Attribute::new(
-            "last_name",
-            Type::String,
-            Mode::Computed,
-            "The contact's last name.",
-        ),
+        account::LOGIN,
+        account::EMAIL,
+        account::FIRST_NAME,
+        account::LAST_NAME,
         Attribute::new(
             "tenant_id",
             Type::String,
             Mode::Computed,
             "The id of the tenant the user belongs to.",
         ),
-        Attribute::new(
-            "enabled",
-            Type::Bool,
-            Mode::Computed,
-            "Whether the account is enabled.",
-        ),
+        account::ENABLED,
         Attribute::new(
             "activated",
             Type::Bool,
             Mode::Computed,
             "Whether the user has activated the account.",
         ),
-        Attribute::new(
-            "version",
-            Type::Number,
-            Mode::Computed,
-            "The account's revision number.",
-        ),
+        account::VERSION,
         Attribute::new(
             "mfa_status",
             Type::String,

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::account;
 use crate::acronis::{AcronisClient, User as Account};
 use crate::framework::{DataSource, Field};
 use crate::provider::checks::check_uuid;
@@ -34,37 +35,12 @@ const SCHEMA: SchemaDef = SchemaDef {
 
 const USER_ATTRIBUTES: &[Attribute] = &[
     Attribute::new("id", Type::String, Mode::Computed, "The user id."),
-    Attribute::new("login", Type::String, Mode::Computed, "The login name."),
-    Attribute::new(
-        "email",
-        Type::String,
-        Mode::Computed,
-        "The contact email address.",
-    ),
-    Attribute::new(
-        "first_name",
-        Type::String,
-        Mode::Computed,
-        "The contact's first name.",
-    ),
-    Attribute::new(
-        "last_name",
-        Type::String,
-        Mode::Computed,
-        "The contact's last name.",
-    ),
-    Attribute::new(
-        "enabled",
-        Type::Bool,
-        Mode::Computed,
-        "Whether the account is enabled.",
-    ),
-    Attribute::new(
-        "version",
-        Type::Number,
-        Mode::Computed,
-        "The account's revision number.",
-    ),
+    account::LOGIN,
+    account::EMAIL,
+    account::FIRST_NAME,
+    account::LAST_NAME,
+    account::ENABLED,
+    account::VERSION,
 ];
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
