@@ -16,6 +16,6 @@ pub use data_source::DataSource;
 pub use field::Field;
 pub use model::{from_value, to_value, Model, ModelError};
 pub use provider::Provider;
-pub use registry::{AnyDataSource, AnyResource, Registry};
+pub use registry::{AnyDataSource, AnyResource, Registry, Stated};
 pub use resource::{ImportRequest, PlanChange, Planned, Resource};
 pub use server::Server;

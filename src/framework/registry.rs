@@ -2,7 +2,8 @@
 //! dispatches RPCs through it and the docs generator lists it, so adding a type is one line.
 //!
 //! Each type is held with its model erased: the wrappers here turn Terraform's values into the
-//! type's model and back, so the types themselves only see their models.
+//! type's model and back, each state with the identity of the same model, so the types
+//! themselves only see their models.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -109,32 +110,67 @@ pub trait AnyResource<C>: Send + Sync {
     fn validate(&self, config: &Value) -> Diagnostics;
     fn upgrade_state(&self, version: i64, json: &[u8]) -> Result<Value, Diagnostics>;
     fn upgrade_identity(&self, version: i64, json: &[u8]) -> Result<Value, Diagnostics>;
-    /// The identity of a state (null when there is none).
-    fn identity(&self, state: &Value) -> Option<Value>;
+    /// Refreshes a state. `client` is the provider's client, or why there is none; on any
+    /// failure the current state stands, with its identity.
     fn read<'a>(
         &'a self,
-        client: &'a C,
-        state: &Value,
-    ) -> BoxFuture<'a, Result<Value, Diagnostics>>;
+        client: Result<&'a C, Diagnostics>,
+        current: &Value,
+    ) -> BoxFuture<'a, (Stated, Diagnostics)>;
+    /// The planned state, with the identity Terraform should expect for it, and the attributes
+    /// whose change forces a replacement.
     fn plan(
         &self,
         prior: &Value,
         proposed: &Value,
         config: &Value,
-    ) -> Result<(Value, Vec<&'static str>), Diagnostics>;
+    ) -> Result<(Stated, Vec<&'static str>), Diagnostics>;
     /// Creates, updates or deletes; the new state is always there, diagnostics or not.
+    /// `client` and `planned` are what could be made of the request: an error in either fails
+    /// the apply with the prior state standing, with its identity.
     fn apply<'a>(
         &'a self,
-        client: &'a C,
+        client: Result<&'a C, Diagnostics>,
         prior: &Value,
-        planned: &Value,
-    ) -> BoxFuture<'a, (Value, Diagnostics)>;
+        planned: Result<Value, Diagnostics>,
+    ) -> BoxFuture<'a, (Stated, Diagnostics)>;
     fn import<'a>(
         &'a self,
         client: &'a C,
         id: &str,
         identity: &Value,
-    ) -> BoxFuture<'a, Result<Value, Diagnostics>>;
+    ) -> BoxFuture<'a, Result<Stated, Diagnostics>>;
+}
+
+/// A state for Terraform and the identity of the object it describes (`None` when the type has
+/// none or it cannot be told yet), both written from the same model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stated {
+    pub state: Value,
+    pub identity: Option<Value>,
+}
+
+impl Stated {
+    /// No object: a null state without identity.
+    pub fn null() -> Self {
+        Stated {
+            state: Value::Null,
+            identity: None,
+        }
+    }
+}
+
+/// A model as state, with its identity.
+fn stated<R: Resource>(resource: &R, model: &R::Model) -> Result<Stated, Diagnostics> {
+    Ok(Stated {
+        state: encode(model)?,
+        identity: encode_identity(Resource::identity(resource, model)),
+    })
+}
+
+/// An identity as a value; one that cannot be written is left out rather than failing the call.
+fn encode_identity<I: Model>(identity: Option<I>) -> Option<Value> {
+    identity.and_then(|id| encode(&id).ok())
 }
 
 impl<R: Resource> AnyResource<R::Client> for R {
@@ -196,25 +232,30 @@ impl<R: Resource> AnyResource<R::Client> for R {
         encode(&identity)
     }
 
-    fn identity(&self, state: &Value) -> Option<Value> {
-        let state: R::Model = decode_optional(state, "state").ok()??;
-        Resource::identity(self, &state).and_then(|id| encode(&id).ok())
-    }
-
     fn read<'a>(
         &'a self,
-        client: &'a R::Client,
-        state: &Value,
-    ) -> BoxFuture<'a, Result<Value, Diagnostics>> {
-        let state = decode_optional::<R::Model>(state, "current state");
+        client: Result<&'a R::Client, Diagnostics>,
+        current: &Value,
+    ) -> BoxFuture<'a, (Stated, Diagnostics)> {
+        let current_value = current.clone();
+        let decoded = decode_optional::<R::Model>(current, "current state");
         Box::pin(async move {
-            let Some(state) = state? else {
-                return Ok(Value::Null);
+            let current = match decoded {
+                Ok(Some(current)) => current,
+                Ok(None) => return (Stated::null(), Diagnostics::new()),
+                Err(d) => return settle(Err(d), current_value, None::<R::Identity>),
             };
-            match Resource::read(self, client, state).await? {
-                Some(state) => encode(&state),
-                None => Ok(Value::Null),
-            }
+            let current_identity = Resource::identity(self, &current);
+            let outcome = match client {
+                Ok(client) => match Resource::read(self, client, current).await {
+                    Ok(Some(state)) => stated(self, &state),
+                    Ok(None) => Ok(Stated::null()),
+                    Err(d) => Err(d),
+                },
+                Err(d) => Err(d),
+            };
+            // On failure the current state stands: nothing is lost.
+            settle(outcome, current_value, current_identity)
         })
     }
 
@@ -223,51 +264,83 @@ impl<R: Resource> AnyResource<R::Client> for R {
         prior: &Value,
         proposed: &Value,
         config: &Value,
-    ) -> Result<(Value, Vec<&'static str>), Diagnostics> {
+    ) -> Result<(Stated, Vec<&'static str>), Diagnostics> {
+        let prior = decode_optional::<R::Model>(prior, "prior state");
         if proposed.is_null() {
-            return Ok((Value::Null, Vec::new()));
+            // A destroy: the object keeps its identity until it is gone.
+            let identity = prior
+                .ok()
+                .flatten()
+                .and_then(|p| Resource::identity(self, &p));
+            let state = Stated {
+                state: Value::Null,
+                identity: encode_identity(identity),
+            };
+            return Ok((state, Vec::new()));
         }
         let change = PlanChange {
-            prior: decode_optional(prior, "prior state")?,
+            prior: prior?,
             proposed: decode(proposed, "proposed new state")?,
             config: decode(config, "configuration")?,
         };
+        let prior_identity = change.prior.as_ref().map(|p| Resource::identity(self, p));
         let planned = Resource::plan(self, change)?;
-        Ok((encode(&planned.state)?, planned.requires_replace))
+        // An object changed in place keeps its identity; a new one has the plan's.
+        let identity = match prior_identity {
+            Some(identity) if planned.requires_replace.is_empty() => identity,
+            _ => Resource::identity(self, &planned.state),
+        };
+        let state = Stated {
+            state: encode(&planned.state)?,
+            identity: encode_identity(identity),
+        };
+        Ok((state, planned.requires_replace))
     }
 
     fn apply<'a>(
         &'a self,
-        client: &'a R::Client,
+        client: Result<&'a R::Client, Diagnostics>,
         prior: &Value,
-        planned: &Value,
-    ) -> BoxFuture<'a, (Value, Diagnostics)> {
+        planned: Result<Value, Diagnostics>,
+    ) -> BoxFuture<'a, (Stated, Diagnostics)> {
         let prior_value = prior.clone();
-        let decoded = decode_optional::<R::Model>(prior, "prior state")
-            .and_then(|p| Ok((p, decode_optional::<R::Model>(planned, "planned state")?)));
+        let prior = decode_optional::<R::Model>(prior, "prior state");
+        let prior_identity = match &prior {
+            Ok(Some(p)) => Resource::identity(self, p),
+            _ => None,
+        };
+        // Errors in the order the request's parts are read.
+        let inputs = planned.and_then(|planned| {
+            let client = client?;
+            let prior = prior?;
+            let planned = decode_optional::<R::Model>(&planned, "planned state")?;
+            Ok((client, prior, planned))
+        });
         Box::pin(async move {
-            let (prior, planned) = match decoded {
-                Ok(pair) => pair,
-                Err(d) => return (prior_value, d),
+            let (client, prior, planned) = match inputs {
+                Ok(inputs) => inputs,
+                Err(d) => return settle(Err(d), prior_value, prior_identity),
             };
             let outcome = match (prior, planned) {
-                (None, None) => Ok(Value::Null),
+                (None, None) => Ok(Stated::null()),
                 (Some(prior), None) => Resource::delete(self, client, prior)
                     .await
-                    .map(|()| Value::Null),
+                    .map(|()| Stated::null()),
                 // Nothing was created: nothing goes into state.
                 (None, Some(planned)) => {
-                    return match Resource::create(self, client, planned).await {
-                        Ok(state) => with_diagnostics(encode(&state), Value::Null),
-                        Err(d) => (Value::Null, d),
-                    }
+                    let created = Resource::create(self, client, planned).await;
+                    return settle(
+                        created.and_then(|state| stated(self, &state)),
+                        Value::Null,
+                        None::<R::Identity>,
+                    );
                 }
                 (Some(prior), Some(planned)) => Resource::update(self, client, prior, planned)
                     .await
-                    .and_then(|state| encode(&state)),
+                    .and_then(|state| stated(self, &state)),
             };
             // On failure the prior state stands: the remote object was not changed as asked.
-            with_diagnostics(outcome, prior_value)
+            settle(outcome, prior_value, prior_identity)
         })
     }
 
@@ -276,7 +349,7 @@ impl<R: Resource> AnyResource<R::Client> for R {
         client: &'a R::Client,
         id: &str,
         identity: &Value,
-    ) -> BoxFuture<'a, Result<Value, Diagnostics>> {
+    ) -> BoxFuture<'a, Result<Stated, Diagnostics>> {
         let request = if identity.is_null() {
             Ok(ImportRequest::Id(id.to_owned()))
         } else {
@@ -284,16 +357,26 @@ impl<R: Resource> AnyResource<R::Client> for R {
         };
         Box::pin(async move {
             let state = Resource::import(self, client, request?).await?;
-            encode(&state)
+            stated(self, &state)
         })
     }
 }
 
-/// The new state and no diagnostics, or `fallback` and the error.
-fn with_diagnostics(outcome: Result<Value, Diagnostics>, fallback: Value) -> (Value, Diagnostics) {
+/// The new state and no diagnostics, or the state that stands (with its identity) and the error.
+fn settle<I: Model>(
+    outcome: Result<Stated, Diagnostics>,
+    standing: Value,
+    identity: Option<I>,
+) -> (Stated, Diagnostics) {
     match outcome {
-        Ok(state) => (state, Diagnostics::new()),
-        Err(d) => (fallback, d),
+        Ok(stated) => (stated, Diagnostics::new()),
+        Err(d) => (
+            Stated {
+                state: standing,
+                identity: encode_identity(identity),
+            },
+            d,
+        ),
     }
 }
 

@@ -10,7 +10,7 @@ use tonic::{Request, Response, Status};
 use tracing::Instrument as _;
 
 use super::registry::decode;
-use super::{Provider, Registry};
+use super::{Provider, Registry, Stated};
 use crate::tfproto::diagnostics::attribute_path;
 use crate::tfproto::proto::{self, provider_server};
 use crate::tfproto::schema::SchemaDef;
@@ -107,6 +107,11 @@ fn value_of(
             .into()
         }),
     }
+}
+
+/// The client for a call that needs it, or why there is none.
+fn client_ref<C>(client: &Result<Arc<C>, Diagnostics>) -> Result<&C, Diagnostics> {
+    client.as_deref().map_err(Clone::clone)
 }
 
 fn identity_data(identity: Option<Value>) -> Option<proto::ResourceIdentityData> {
@@ -319,23 +324,19 @@ impl<P: Provider> provider_server::Provider for Server<P> {
         let current = resource.as_ref().map_or(Ok(Value::Null), |r| {
             value_of(req.current_state.as_ref(), r.schema(), "current state")
         });
-        let result = traced("ReadResource", &req.type_name, async {
-            let (resource, current) = (resource.clone()?, current.clone()?);
-            if current.is_null() {
-                return Ok(Value::Null);
+        let (new, diags) = traced("ReadResource", &req.type_name, async {
+            match (resource, current) {
+                (Ok(resource), Ok(current)) => {
+                    let client = self.client();
+                    resource.read(client_ref(&client), &current).await
+                }
+                (Err(d), _) | (_, Err(d)) => (Stated::null(), d),
             }
-            resource.read(&*self.client()?, &current).await
         })
         .await;
-        let (new_state, diags) = match result {
-            Ok(state) => (state, Diagnostics::new()),
-            // On failure the current state stands: nothing is lost.
-            Err(d) => (current.unwrap_or(Value::Null), d),
-        };
-        let identity = resource.ok().and_then(|r| r.identity(&new_state));
         Ok(Response::new(proto::read_resource::Response {
-            new_identity: identity_data(identity),
-            new_state: Some(new_state.to_dynamic()),
+            new_identity: identity_data(new.identity),
+            new_state: Some(new.state.to_dynamic()),
             diagnostics: diags.to_proto(),
             private: req.private,
             deferred: None,
@@ -352,24 +353,17 @@ impl<P: Provider> provider_server::Provider for Server<P> {
             let prior = value_of(req.prior_state.as_ref(), schema, "prior state")?;
             let proposed = value_of(req.proposed_new_state.as_ref(), schema, "proposed state")?;
             let config = value_of(req.config.as_ref(), schema, "configuration")?;
-            let (planned, requires_replace) = r.plan(&prior, &proposed, &config)?;
-            // An object changed in place keeps its identity; a new one has the plan's.
-            let identity = if requires_replace.is_empty() && !prior.is_null() {
-                r.identity(&prior)
-            } else {
-                r.identity(&planned)
-            };
-            Ok((planned, requires_replace, identity))
+            r.plan(&prior, &proposed, &config)
         });
         let response = match result {
-            Ok((planned, requires_replace, identity)) => proto::plan_resource_change::Response {
-                planned_state: Some(planned.to_dynamic()),
+            Ok((planned, requires_replace)) => proto::plan_resource_change::Response {
+                planned_state: Some(planned.state.to_dynamic()),
                 requires_replace: requires_replace
                     .iter()
                     .map(|a| attribute_path(&[a]))
                     .collect(),
                 planned_private: req.prior_private,
-                planned_identity: identity_data(identity),
+                planned_identity: identity_data(planned.identity),
                 ..Default::default()
             },
             Err(d) => proto::plan_resource_change::Response {
@@ -389,25 +383,24 @@ impl<P: Provider> provider_server::Provider for Server<P> {
         let prior = resource.as_ref().map_or(Ok(Value::Null), |r| {
             value_of(req.prior_state.as_ref(), r.schema(), "prior state")
         });
-        let outcome = traced("ApplyResourceChange", &req.type_name, async {
-            let (resource, prior) = (resource.clone()?, prior.clone()?);
-            let planned = value_of(
-                req.planned_state.as_ref(),
-                resource.schema(),
-                "planned state",
-            )?;
-            let client = self.client()?;
-            Ok(resource.apply(&*client, &prior, &planned).await)
+        let (new, diags) = traced("ApplyResourceChange", &req.type_name, async {
+            match (resource, prior) {
+                (Ok(resource), Ok(prior)) => {
+                    let planned = value_of(
+                        req.planned_state.as_ref(),
+                        resource.schema(),
+                        "planned state",
+                    );
+                    let client = self.client();
+                    resource.apply(client_ref(&client), &prior, planned).await
+                }
+                (Err(d), _) | (_, Err(d)) => (Stated::null(), d),
+            }
         })
         .await;
-        let (new_state, diags) = match outcome {
-            Ok(outcome) => outcome,
-            Err(d) => (prior.unwrap_or(Value::Null), d),
-        };
-        let identity = resource.ok().and_then(|r| r.identity(&new_state));
         Ok(Response::new(proto::apply_resource_change::Response {
-            new_identity: identity_data(identity),
-            new_state: Some(new_state.to_dynamic()),
+            new_identity: identity_data(new.identity),
+            new_state: Some(new.state.to_dynamic()),
             private: req.planned_private,
             diagnostics: diags.to_proto(),
             legacy_type_system: false,
@@ -430,18 +423,15 @@ impl<P: Provider> provider_server::Provider for Server<P> {
                 })?,
                 None => Value::Null,
             };
-            let state = resource
-                .import(&*self.client()?, &req.id, &identity)
-                .await?;
-            Ok::<_, Diagnostics>((resource.identity(&state), state))
+            resource.import(&*self.client()?, &req.id, &identity).await
         })
         .await;
         let response = match result {
-            Ok((identity, state)) => proto::import_resource_state::Response {
+            Ok(imported) => proto::import_resource_state::Response {
                 imported_resources: vec![proto::import_resource_state::ImportedResource {
                     type_name: req.type_name.clone(),
-                    identity: identity_data(identity),
-                    state: Some(state.to_dynamic()),
+                    identity: identity_data(imported.identity),
+                    state: Some(imported.state.to_dynamic()),
                     private: Bytes::new(),
                 }],
                 diagnostics: Vec::new(),
