@@ -41,6 +41,17 @@ fn refresh(ws: &Workspace, parallelism: u32) -> Run {
     run
 }
 
+/// The refresh found no drift: exit code 0, or 2 on the Terraform versions whose exit code
+/// says so without drift (their plan text still says "No changes").
+fn assert_no_drift(run: &Run, test: &str) {
+    let reliable = refresh_only_exit_code_is_reliable(test, "exit code 0 without drift");
+    assert!(
+        run.code == 0 || (!reliable && run.code == 2 && run.stdout.contains("No changes")),
+        "no drift:\n{}",
+        run.output()
+    );
+}
+
 /// Every account read exactly once: alone with a GET, or as one id of a batch.
 fn assert_each_read_once(calls: &CallCounts, n: u64) {
     assert_eq!(calls.get_user + calls.batch_user_ids, n, "{calls:?}");
@@ -62,7 +73,10 @@ fn assert_state_is_truth(sim: &Simulator, ws: &Workspace) {
 fn a_wide_refresh_shares_batch_calls_and_reads_each_account_once() {
     let (sim, ws, _) = managed(200);
     let run = refresh(&ws, 10);
-    assert_eq!(run.code, 0, "no drift:\n{}", run.output());
+    assert_no_drift(
+        &run,
+        "a_wide_refresh_shares_batch_calls_and_reads_each_account_once",
+    );
     let calls = sim.calls();
     assert_each_read_once(&calls, 200);
     let reads = calls.get_user + calls.batch_users;
@@ -164,7 +178,7 @@ fn a_503_and_a_429_on_batch_calls_are_retried() {
     );
     let before = sim.faults().consumed;
     let run = refresh(&ws, 10);
-    assert_eq!(run.code, 0, "no drift:\n{}", run.output());
+    assert_no_drift(&run, "a_503_and_a_429_on_batch_calls_are_retried");
     assert_eq!(sim.faults().consumed - before, 2, "both faults fired");
     assert!(sim.faults().faults.is_empty());
     let calls = sim.calls();
