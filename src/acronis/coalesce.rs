@@ -160,13 +160,7 @@ impl<V: Clone, E: Clone> Coalescer<V, E> {
                 Err(_) => return Delivery::Orphaned,
             },
         };
-        let companions = self.companions(key);
-        let mut keys = vec![key.to_owned()];
-        for waiter in &companions {
-            if !keys.contains(&waiter.key) {
-                keys.push(waiter.key.clone());
-            }
-        }
+        let (companions, keys) = self.companions(key);
         let started = Instant::now();
         let result = fetch(keys).await;
         self.record_round_trip(started.elapsed());
@@ -239,24 +233,25 @@ impl<V: Clone, E: Clone> Coalescer<V, E> {
         Some(Slot::new(&self.shared))
     }
 
-    /// The waiting reads that join the leader's batch: as many as fit, oldest first.
-    fn companions(&self, leader: &str) -> Vec<Waiter<V, E>> {
+    /// The waiting reads that join the leader's batch (as many as fit, oldest first), and the
+    /// distinct keys of the batch, the leader's first.
+    fn companions(&self, leader: &str) -> (Vec<Waiter<V, E>>, Vec<String>) {
         let mut queue = self.shared.lock();
-        let mut taken: Vec<Waiter<V, E>> = Vec::new();
-        let mut distinct = 1;
-        while distinct < self.shared.limits.max_batch {
+        let mut taken = Vec::new();
+        let mut keys = vec![leader.to_owned()];
+        while keys.len() < self.shared.limits.max_batch {
             let Some(waiter) = queue.waiting.pop_front() else {
                 break;
             };
             if waiter.turn.is_closed() {
                 continue;
             }
-            if waiter.key != leader && !taken.iter().any(|w| w.key == waiter.key) {
-                distinct += 1;
+            if !keys.contains(&waiter.key) {
+                keys.push(waiter.key.clone());
             }
             taken.push(waiter);
         }
-        taken
+        (taken, keys)
     }
 
     fn record_round_trip(&self, elapsed: Duration) {
