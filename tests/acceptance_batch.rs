@@ -19,12 +19,7 @@ const LATENCY: Duration = Duration::from_millis(20);
 /// A simulator holding `n` enabled users, and a workspace that manages them all (applied).
 fn managed(n: usize) -> (Simulator, Workspace, Vec<String>) {
     let ids = uuids(n);
-    let sim = simulator(
-        ids.iter()
-            .enumerate()
-            .map(|(i, id)| user(id, &format!("u{i}"), true))
-            .collect(),
-    );
+    let sim = simulator_with_enabled(&ids);
     let ws = Workspace::new(&sim);
     ws.config(&user_statuses("all", &ids, true));
     ws.apply().assert_success();

@@ -446,12 +446,7 @@ fn state_written_by_schema_version_0_is_upgraded() {
 #[test]
 fn two_hundred_resources_share_one_token_and_make_only_the_calls_they_need() {
     let ids = uuids(200);
-    let sim = simulator(
-        ids.iter()
-            .enumerate()
-            .map(|(i, id)| user(id, &format!("u{i}"), true))
-            .collect(),
-    );
+    let sim = simulator_with_enabled(&ids);
     let ws = Workspace::new(&sim);
     ws.config(&user_statuses("all", &ids, false));
 

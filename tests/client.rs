@@ -677,12 +677,7 @@ async fn read_all_at_once(
 
 fn eleven_users() -> (Simulator, Vec<String>) {
     let ids = uuids(11);
-    let sim = simulator(
-        ids.iter()
-            .enumerate()
-            .map(|(i, id)| user(id, &format!("u{i}"), true))
-            .collect(),
-    );
+    let sim = simulator_with_enabled(&ids);
     sim.set_latency(Duration::from_millis(20));
     (sim, ids)
 }

@@ -127,6 +127,16 @@ pub fn simulator(users: Vec<SeedUser>) -> Simulator {
     .expect("start simulator")
 }
 
+/// A simulator holding one enabled user per id (logins `u0`, `u1`, ...).
+pub fn simulator_with_enabled(ids: &[String]) -> Simulator {
+    simulator(
+        ids.iter()
+            .enumerate()
+            .map(|(i, id)| user(id, &format!("u{i}"), true))
+            .collect(),
+    )
+}
+
 /// A user seed with a fixed id.
 pub fn user(id: &str, login: &str, enabled: bool) -> SeedUser {
     SeedUser {

@@ -50,6 +50,21 @@ async fn settle() {
     }
 }
 
+/// A read whose call does not answer until the returned gate is notified.
+fn spawn_held_read(
+    c: &Arc<Coalescer<Item, String>>,
+    key: &'static str,
+    batches: &Batches,
+) -> (tokio::task::JoinHandle<Delivery<Item, String>>, Arc<Notify>) {
+    let gate = Arc::new(Notify::new());
+    let (c, batches, held) = (c.clone(), batches.clone(), gate.clone());
+    let task = tokio::spawn(async move {
+        c.read(key, fetch(&batches, Some(held), &[], false), key_of)
+            .await
+    });
+    (task, gate)
+}
+
 fn spawn_read(
     c: &Arc<Coalescer<Item, String>>,
     key: &'static str,
@@ -76,14 +91,7 @@ async fn a_lone_read_goes_at_once_by_itself() {
 async fn reads_that_arrive_during_a_call_share_the_next_one() {
     let c = coalescer(Limits::default());
     let batches = Batches::default();
-    let gate = Arc::new(Notify::new());
-    let first = {
-        let (c, batches, gate) = (c.clone(), batches.clone(), gate.clone());
-        tokio::spawn(async move {
-            c.read("a", fetch(&batches, Some(gate), &[], false), key_of)
-                .await
-        })
-    };
+    let (first, gate) = spawn_held_read(&c, "a", &batches);
     settle().await;
     let others: Vec<_> = ["b", "c", "b", "d"]
         .into_iter()
@@ -118,14 +126,7 @@ async fn batches_hold_at_most_max_batch_keys() {
         ..Limits::default()
     });
     let batches = Batches::default();
-    let gate = Arc::new(Notify::new());
-    let first = {
-        let (c, batches, gate) = (c.clone(), batches.clone(), gate.clone());
-        tokio::spawn(async move {
-            c.read("a", fetch(&batches, Some(gate), &[], false), key_of)
-                .await
-        })
-    };
+    let (first, gate) = spawn_held_read(&c, "a", &batches);
     settle().await;
     let others: Vec<_> = ["b", "c", "d"]
         .into_iter()
@@ -145,14 +146,7 @@ async fn batches_hold_at_most_max_batch_keys() {
 async fn a_failed_batch_fails_each_of_its_reads_and_no_other() {
     let c = coalescer(Limits::default());
     let batches = Batches::default();
-    let gate = Arc::new(Notify::new());
-    let first = {
-        let (c, batches, gate) = (c.clone(), batches.clone(), gate.clone());
-        tokio::spawn(async move {
-            c.read("a", fetch(&batches, Some(gate), &[], false), key_of)
-                .await
-        })
-    };
+    let (first, gate) = spawn_held_read(&c, "a", &batches);
     settle().await;
     let failing: Vec<_> = ["b", "c"]
         .into_iter()
@@ -176,24 +170,10 @@ async fn a_failed_batch_fails_each_of_its_reads_and_no_other() {
 async fn a_dropped_leader_orphans_its_companions_and_passes_its_slot_on() {
     let c = coalescer(Limits::default());
     let batches = Batches::default();
-    let gate = Arc::new(Notify::new());
-    let first = {
-        let (c, batches, gate) = (c.clone(), batches.clone(), gate.clone());
-        tokio::spawn(async move {
-            c.read("a", fetch(&batches, Some(gate), &[], false), key_of)
-                .await
-        })
-    };
+    let (first, gate) = spawn_held_read(&c, "a", &batches);
     settle().await;
     // "b" leads the second batch, which never answers; "c" goes with it.
-    let stuck = Arc::new(Notify::new());
-    let second = {
-        let (c, batches, stuck) = (c.clone(), batches.clone(), stuck.clone());
-        tokio::spawn(async move {
-            c.read("b", fetch(&batches, Some(stuck), &[], false), key_of)
-                .await
-        })
-    };
+    let (second, _never_notified) = spawn_held_read(&c, "b", &batches);
     settle().await;
     let companion = spawn_read(&c, "c", &batches, &[]);
     settle().await;
@@ -231,14 +211,7 @@ async fn a_read_that_waits_long_gets_a_batch_of_its_own() {
         )
         .await;
     }
-    let gate = Arc::new(Notify::new());
-    let first = {
-        let (c, batches, gate) = (c.clone(), batches.clone(), gate.clone());
-        tokio::spawn(async move {
-            c.read("a", fetch(&batches, Some(gate), &[], false), key_of)
-                .await
-        })
-    };
+    let (first, gate) = spawn_held_read(&c, "a", &batches);
     settle().await;
     let waiting = spawn_read(&c, "b", &batches, &[]);
     settle().await;
@@ -261,14 +234,7 @@ async fn a_slot_due_to_a_read_that_is_gone_goes_to_the_next_one() {
         ..Limits::default()
     });
     let batches = Batches::default();
-    let gate = Arc::new(Notify::new());
-    let first = {
-        let (c, batches, gate) = (c.clone(), batches.clone(), gate.clone());
-        tokio::spawn(async move {
-            c.read("a", fetch(&batches, Some(gate), &[], false), key_of)
-                .await
-        })
-    };
+    let (first, gate) = spawn_held_read(&c, "a", &batches);
     settle().await;
     let gone = spawn_read(&c, "b", &batches, &[]);
     settle().await;
