@@ -92,10 +92,11 @@ fn lists_every_live_user_of_a_tenant_across_pages() {
         assert_eq!(listed[attribute], first[field], "{attribute}");
     }
     assert_eq!(listed["email"], first["contact"]["email"]);
+    let calls = sim.calls();
     assert_eq!(
-        sim.calls().list_users,
-        3,
-        "one read of 250 users takes three pages of 100"
+        (calls.tenant_users, calls.batch_users, calls.list_users),
+        (1, 3, 0),
+        "the tenant's ids once, then 250 users in three batch reads of 100"
     );
 }
 
@@ -140,7 +141,7 @@ fn an_unknown_tenant_is_an_error_naming_it_at_tenant_id() {
         line.contains("tenant_id"),
         "the range is the tenant_id line: {line:?}"
     );
-    assert_eq!(sim.calls().list_users, 1, "a 404 is not retried");
+    assert_eq!(sim.calls().tenant_users, 1, "a 404 is not retried");
 }
 
 #[test]

@@ -8,7 +8,7 @@ use acronis_sim::{Endpoint, ExpiryFields};
 use secrecy::SecretString;
 use terraform_provider_acronis::acronis::{
     AcronisClient, ApiError, BaseUrl, ClientOptions, Credentials, Operation, ProxySettings,
-    RetryPolicy,
+    RetryPolicy, TenantScope,
 };
 use tokio_util::sync::CancellationToken;
 
@@ -372,26 +372,80 @@ async fn batch_reads_return_only_existing_users() {
 }
 
 const TENANT: &str = "7e4a0700-0000-4000-8000-000000000005";
+const OTHER_TENANT: &str = "7e4a0700-0000-4000-8000-000000000006";
 
 #[tokio::test]
-async fn a_tenant_listing_reads_every_page_and_retries_a_failed_one() {
+async fn a_tenant_listing_reads_the_ids_then_every_page_and_retries_a_failed_one() {
     let sim = alice();
     let mut expected = sim.add_tenant(TENANT, 250);
+    sim.add_tenant(OTHER_TENANT, 40);
     let client = client_for(&sim);
-    // Faults go first-booked-first: the first page is only delayed, the second fails once.
-    sim.inject(Fault::latency(
-        Endpoint::ListUsers,
-        Duration::from_millis(1),
-    ));
-    sim.inject(Fault::status(Endpoint::ListUsers, 503));
-    let users = client.list_tenant_users(TENANT).await.expect("all pages");
+    sim.inject(Fault::status(Endpoint::BatchUsers, 503));
+    let users = client
+        .list_tenant_users(TENANT, TenantScope::OwnUsers)
+        .await
+        .expect("all pages");
     let mut ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
     ids.sort();
     expected.sort();
-    assert_eq!(ids, expected, "every user once");
+    assert_eq!(
+        ids, expected,
+        "every user of the tenant once, and nobody else"
+    );
     assert!(users.iter().all(|u| u.tenant_id.as_deref() == Some(TENANT)));
-    assert_eq!(sim.calls().list_users, 4, "three pages and one retry");
-    assert_eq!(sim.calls().get_user, 0);
+    let calls = sim.calls();
+    assert_eq!(
+        (calls.tenant_users, calls.batch_users, calls.batch_user_ids),
+        (1, 4, 350),
+        "the ids once, then three batch reads of 100, 100 and 50 ids, one of them retried"
+    );
+    assert_eq!((calls.list_users, calls.get_user), (0, 0));
+}
+
+#[tokio::test]
+async fn a_listing_hands_out_pages_as_they_are_asked_for() {
+    let sim = alice();
+    sim.add_tenant(TENANT, 250);
+    let client = client_for(&sim);
+    let mut pages = client.tenant_users(TENANT, TenantScope::OwnUsers);
+    let first = pages.next_page().await.expect("page").expect("some");
+    assert_eq!(first.len(), 100);
+    assert_eq!(pages.pages_read(), 1);
+    assert_eq!(
+        (sim.calls().tenant_users, sim.calls().batch_users),
+        (1, 1),
+        "one page read, not the whole tenant"
+    );
+    let sizes = [
+        pages.next_page().await.expect("2").map(|p| p.len()),
+        pages.next_page().await.expect("3").map(|p| p.len()),
+        pages.next_page().await.expect("end").map(|p| p.len()),
+    ];
+    assert_eq!(sizes, [Some(100), Some(50), None]);
+}
+
+#[tokio::test]
+async fn a_listing_without_the_batch_endpoint_reads_each_account_alone() {
+    let sim = alice();
+    let mut expected = sim.add_tenant(TENANT, 30);
+    sim.inject(Fault::status(Endpoint::BatchUsers, 404).times(100));
+    let client = client_for(&sim);
+    let mut ids: Vec<String> = client
+        .list_tenant_users(TENANT, TenantScope::OwnUsers)
+        .await
+        .expect("listed one by one")
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    ids.sort();
+    expected.sort();
+    assert_eq!(ids, expected);
+    let calls = sim.calls();
+    assert_eq!(
+        (calls.batch_users, calls.get_user),
+        (1, 30),
+        "one batch call found the endpoint missing; then one GET per account"
+    );
 }
 
 #[tokio::test]
@@ -400,7 +454,7 @@ async fn an_unknown_tenant_is_not_found_and_a_malformed_id_is_not_sent() {
     let client = client_for(&sim);
     let unknown = "7e4a0700-0000-4000-8000-000000000007";
     let err = client
-        .list_tenant_users(unknown)
+        .list_tenant_users(unknown, TenantScope::OwnUsers)
         .await
         .expect_err("unknown tenant");
     assert!(err.is_not_found(), "{err:?}");
@@ -414,17 +468,23 @@ async fn an_unknown_tenant_is_not_found_and_a_malformed_id_is_not_sent() {
         )),
         "{err}"
     );
-    assert_eq!(sim.calls().list_users, 1, "a 404 is not retried");
+    assert_eq!(sim.calls().tenant_users, 1, "a 404 is not retried");
 
     let err = client
-        .list_tenant_users("tenant&limit=1")
+        .list_tenant_users("tenant&limit=1", TenantScope::OwnUsers)
         .await
         .expect_err("malformed");
     assert!(matches!(err, ApiError::InvalidArgument { .. }), "{err:?}");
-    assert_eq!(sim.calls().list_users, 1, "nothing sent");
+    assert_eq!(sim.calls().tenant_users, 1, "nothing sent");
 
     sim.add_tenant(TENANT, 0);
-    assert_eq!(client.list_tenant_users(TENANT).await.expect("empty"), []);
+    assert_eq!(
+        client
+            .list_tenant_users(TENANT, TenantScope::OwnUsers)
+            .await
+            .expect("empty"),
+        []
+    );
 }
 
 #[tokio::test]
@@ -707,22 +767,52 @@ async fn concurrent_reads_share_batch_calls_and_a_missing_account_is_confirmed_g
 }
 
 #[tokio::test]
-async fn a_batch_call_that_fails_fails_only_the_reads_it_carried() {
+async fn a_batch_call_that_fails_sends_the_reads_it_carried_to_their_own_address() {
     let (sim, ids) = eleven_users();
     sim.inject(Fault::status(Endpoint::BatchUsers, 403));
+    sim.delete_user(&ids[7]);
     let client = Arc::new(client_for(&sim));
     let results = read_all_at_once(&client, &ids).await;
     let calls = sim.calls();
     assert_eq!(calls.batch_users, 1, "{calls:?}");
-    let failed: Vec<&ApiError> = results.iter().filter_map(|r| r.as_ref().err()).collect();
-    assert_eq!(failed.len() as u64, calls.batch_user_ids, "{results:?}");
     assert_eq!(
-        results.iter().filter(|r| r.is_ok()).count() as u64,
-        calls.get_user,
-        "the reads sent alone succeed"
+        calls.get_user, 11,
+        "each read ended in its own GET: {calls:?}"
     );
-    for err in failed {
-        assert_eq!(err.status(), Some(403), "{err}");
-        assert!(err.to_string().starts_with("reading user "), "{err}");
+    for (id, result) in ids.iter().zip(&results) {
+        match result {
+            Err(err) if id == &ids[7] => assert!(err.is_not_found(), "{err}"),
+            Err(err) => panic!("{id}: {err}"),
+            Ok(()) => assert_ne!(id, &ids[7], "a deleted account was found"),
+        }
     }
+}
+
+#[tokio::test]
+async fn a_batch_endpoint_that_answers_404_turns_batching_off_and_removes_nobody() {
+    let ids = uuids(40);
+    let sim = simulator_with_enabled(&ids);
+    sim.set_latency(Duration::from_millis(20));
+    sim.inject(Fault::status(Endpoint::BatchUsers, 404).times(1000));
+    let client = Arc::new(client_for(&sim));
+    let first = read_all_at_once(&client, &ids).await;
+    assert!(first.iter().all(Result::is_ok), "{first:?}");
+    let batches = sim.calls().batch_users;
+    assert!(
+        (1..=4).contains(&batches),
+        "the batch calls already in flight when the first 404 came back, and no more: {batches}"
+    );
+    assert_eq!(
+        sim.calls().get_user,
+        40,
+        "each read answered by its own GET"
+    );
+    let second = read_all_at_once(&client, &ids).await;
+    assert!(second.iter().all(Result::is_ok), "{second:?}");
+    assert_eq!(
+        sim.calls().batch_users,
+        batches,
+        "no batch call after the first 404"
+    );
+    assert_eq!(sim.calls().get_user, 80, "each read alone");
 }

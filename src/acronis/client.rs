@@ -2,9 +2,9 @@
 //! bounded by a timeout, retried per [`RetryPolicy`], and cancellable when Terraform stops the
 //! provider.
 
-use std::time::{Duration, Instant, SystemTime};
-
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use reqwest::header::{HeaderValue, RETRY_AFTER};
@@ -21,16 +21,13 @@ use super::retry::{is_retryable_status, parse_retry_after, RetryPolicy};
 use super::tls;
 use super::transport::{self, HttpClient, HttpError, HttpRequest, HttpSettings};
 use super::url::BaseUrl;
-use super::user::{is_valid_tenant_id, is_valid_user_id, User, UserPage, UserStatus};
+use super::user::{is_valid_user_id, BatchAnswer, BatchItem, StatusItem, User, UserStatus};
 
 /// How often an update is retried when the account changed under it (409).
 const MAX_CONFLICT_ATTEMPTS: u32 = 5;
 
-/// Users asked for per page of a tenant listing (the API's default and its batch-read size).
-const PAGE_SIZE: usize = 100;
-
-/// The most ids one batch read may ask for.
-const MAX_BATCH_IDS: usize = 100;
+/// The most ids one batch read may ask for (the API's limit).
+pub(super) const MAX_BATCH_IDS: usize = 100;
 
 /// Settings of a client, all checked before it is built. No `Debug`: it holds credentials.
 pub struct ClientOptions {
@@ -56,8 +53,17 @@ pub struct AcronisClient {
     retry: RetryPolicy,
     timeout: Duration,
     cancel: CancellationToken,
-    /// Shares batch reads among concurrent user reads; `None` when batching is off.
-    reads: Option<Coalescer<User, ApiError>>,
+    /// Share batch reads among concurrent reads of whole users and of their status; `None`
+    /// when batching is off.
+    reads: Option<Reads>,
+    /// Set once the API has shown it has no batch read endpoint: every read then goes alone.
+    no_batch_endpoint: AtomicBool,
+}
+
+/// The coalescers of single-user reads, one per level of detail.
+struct Reads {
+    users: Coalescer<User, ApiError>,
+    statuses: Coalescer<StatusItem, ApiError>,
 }
 
 /// An access token, zeroed when its last holder drops it. Two tokens are the same token only
@@ -142,30 +148,58 @@ impl AcronisClient {
             timeout: options.request_timeout,
             cancel,
             reads: options.batch_reads.then(|| {
-                Coalescer::new(Limits {
+                let limits = Limits {
                     max_batch: MAX_BATCH_IDS,
                     ..Limits::default()
-                })
+                };
+                Reads {
+                    users: Coalescer::new(limits),
+                    statuses: Coalescer::new(limits),
+                }
             }),
+            no_batch_endpoint: AtomicBool::new(false),
         })
     }
 
     /// One user. With batching on, reads that arrive while the API is busy share one
-    /// `GET /users?uuids=...`; a lone read is a plain `GET /users/{id}`.
+    /// `GET /users?uuids=...&lod=full`; a lone read is a plain `GET /users/{id}`.
     pub async fn get_user(&self, id: &str) -> Result<User, ApiError> {
-        let op = Operation::ReadUser(id.to_owned());
-        check_user_id(&op, id)?;
-        let Some(reads) = &self.reads else {
+        let reads = self.reads.as_ref().map(|r| &r.users);
+        self.read_one(reads, id).await
+    }
+
+    /// Whether the account is enabled, and its version: what a refresh needs. Batched as
+    /// [`get_user`](Self::get_user) is, with the lighter `lod=basic`; the rest of the object is
+    /// never built.
+    pub async fn get_user_status(&self, id: &str) -> Result<UserStatus, ApiError> {
+        let reads = self.reads.as_ref().map(|r| &r.statuses);
+        Ok(self.read_one(reads, id).await?.status())
+    }
+
+    /// One user's item, through `reads` while batching works.
+    ///
+    /// Only the account's own address may say it is gone: an id left out of a batch answer,
+    /// a malformed item and a failed batch call (404 included) all send the read to
+    /// `GET /users/{id}`.
+    async fn read_one<V: BatchItem>(
+        &self,
+        reads: Option<&Coalescer<V, ApiError>>,
+        id: &str,
+    ) -> Result<V, ApiError> {
+        check_user_id(&Operation::ReadUser(id.to_owned()), id)?;
+        let Some(reads) = reads.filter(|_| self.batching()) else {
             return self.read_user(id).await;
         };
-        let delivery = reads
-            .read(id, |ids| self.read_batch(ids), |user: &User| &user.id)
-            .await;
+        let delivery = reads.read(id, |ids| self.read_shared(ids), V::id).await;
         match delivery {
-            Delivery::Found(user) => Ok(user),
-            Delivery::Failed(e) => Err(e.as_read_of(id)),
-            // Left out of a batch answer: only the user's own address may say it is gone
-            // (the batch endpoint may lag behind).
+            Delivery::Found(item) => Ok(item),
+            // The read went alone: its own answer is final.
+            Delivery::Failed(e) if matches!(e.operation(), Operation::ReadUser(_)) => Err(e),
+            Delivery::Failed(e @ ApiError::Cancelled { .. }) => Err(e.as_read_of(id)),
+            Delivery::Failed(e) => {
+                tracing::debug!(user_id = id, error = %e, "batch read failed; reading the account alone");
+                self.read_user(id).await
+            }
             Delivery::Absent => {
                 tracing::debug!(user_id = id, "absent from a batch answer; reading it alone");
                 self.read_user(id).await
@@ -174,100 +208,94 @@ impl AcronisClient {
         }
     }
 
-    /// Whether the account is enabled, and its version: what a refresh needs. Batched as
-    /// [`get_user`](Self::get_user) is; unbatched, the rest of the object is not built.
-    pub async fn get_user_status(&self, id: &str) -> Result<UserStatus, ApiError> {
-        if self.reads.is_none() {
-            let op = Operation::ReadUser(id.to_owned());
-            check_user_id(&op, id)?;
-            return self.read_user(id).await;
-        }
-        let user = self.get_user(id).await?;
-        Ok(UserStatus {
-            version: user.version,
-            enabled: user.enabled,
-        })
-    }
-
-    /// The users of one batch: a plain read for a single id, a batch read for more.
-    async fn read_batch(&self, ids: Vec<String>) -> Result<Vec<User>, ApiError> {
+    /// The items of one coalesced batch: a plain read for a single id, a batch read for more.
+    async fn read_shared<V: BatchItem>(&self, ids: Vec<String>) -> Result<Vec<V>, ApiError> {
         match ids.as_slice() {
             [id] => Ok(vec![self.read_user(id).await?]),
+            // Batching stopped while these waited: an empty answer sends each to its own GET.
+            _ if !self.batching() => Ok(Vec::new()),
             _ => {
                 let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-                self.get_users(&ids).await
+                self.read_batch(&ids).await
             }
         }
     }
 
     /// `GET /users/{id}`, for an id already checked.
-    async fn read_user<U: serde::de::DeserializeOwned>(&self, id: &str) -> Result<U, ApiError> {
-        let op = Operation::ReadUser(id.to_owned());
-        let answer = self
-            .call(&op, Method::GET, &format!("users/{id}"), None::<&()>)
-            .await?;
-        decode(&op, &answer)
+    pub(super) async fn read_user<U: serde::de::DeserializeOwned>(
+        &self,
+        id: &str,
+    ) -> Result<U, ApiError> {
+        self.get_json(&Operation::ReadUser(id.to_owned()), &format!("users/{id}"))
+            .await
     }
 
-    /// `GET /users?uuids=...`: the users among `ids` that exist (at most 100 ids a call).
+    /// `GET` of an API path whose answer is JSON of type `T`.
+    pub(super) async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        op: &Operation,
+        path: &str,
+    ) -> Result<T, ApiError> {
+        let answer = self.call(op, Method::GET, path, None::<&()>).await?;
+        decode(op, &answer)
+    }
+
+    /// `GET /users?uuids=...`: the users among `ids` that exist and decode (at most 100 ids a
+    /// call). Ids already checked by the caller are checked again: this is public.
     pub async fn get_users(&self, ids: &[&str]) -> Result<Vec<User>, ApiError> {
         for id in ids {
             check_user_id(&Operation::ReadUsers(ids.len()), id)?;
         }
         let mut users = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(MAX_BATCH_IDS) {
-            let op = Operation::ReadUsers(chunk.len());
-            let answer = self
-                .call(
-                    &op,
-                    Method::GET,
-                    &format!("users?uuids={}", chunk.join(",")),
-                    None::<&()>,
-                )
-                .await?;
-            users.extend(decode::<UserPage>(&op, &answer)?.items);
+            users.extend(self.read_batch::<User>(chunk).await?);
         }
         Ok(users)
     }
 
-    /// The live users of a tenant, every page of them. A tenant that does not exist is an
-    /// error for which `is_not_found()` holds.
-    pub async fn list_tenant_users(&self, tenant_id: &str) -> Result<Vec<User>, ApiError> {
-        let op = Operation::ListTenantUsers(tenant_id.to_owned());
-        if !is_valid_tenant_id(tenant_id) {
-            return Err(ApiError::InvalidArgument {
-                operation: op,
-                detail: "a tenant id is a lowercase UUID".into(),
-            });
-        }
-        // The paged `users?tenant_id=` takes one call per 100 users; listing the ids first
-        // (`tenants/{id}/users`) would take that one more call and the same batch reads.
-        let mut users = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let mut path = format!(
-                "users?tenant_id={}&limit={PAGE_SIZE}",
-                query_value(tenant_id)
-            );
-            if let Some(cursor) = &after {
-                path.push_str("&after=");
-                path.push_str(&query_value(cursor));
-            }
-            let answer = self.call(&op, Method::GET, &path, None::<&()>).await?;
-            let page: UserPage = decode(&op, &answer)?;
-            let got_users = !page.items.is_empty();
-            users.extend(page.items);
-            match page.paging.cursors.after {
-                None => return Ok(users),
-                // A listing that does not move on would never end.
-                Some(next) if !got_users || after.as_ref() == Some(&next) => {
-                    return Err(ApiError::InvalidResponse {
-                        operation: op,
-                        detail: "the listing's next page cursor does not move on".into(),
-                    })
+    /// One batch read of at most [`MAX_BATCH_IDS`] checked ids, at `V`'s level of detail.
+    ///
+    /// Items are decoded one by one: a malformed item is left out (its reader then asks the
+    /// account's own address) instead of failing the reads of the others. An answer of 404,
+    /// 405 or 501 means the API has no batch endpoint: batching stops for this process.
+    pub(super) async fn read_batch<V: BatchItem>(&self, ids: &[&str]) -> Result<Vec<V>, ApiError> {
+        let op = Operation::ReadUsers(ids.len());
+        let path = format!("users?uuids={}&lod={}", ids.join(","), V::LOD);
+        let answer: BatchAnswer = match self.get_json(&op, &path).await {
+            Ok(answer) => answer,
+            Err(e) => {
+                if matches!(e.status(), Some(404 | 405 | 501)) {
+                    self.stop_batching(&e);
                 }
-                Some(next) => after = Some(next),
+                return Err(e);
             }
+        };
+        let mut items = Vec::with_capacity(answer.items.len());
+        for raw in answer.items {
+            match serde_json::from_str::<V>(raw.get()) {
+                Ok(item) => items.push(item),
+                Err(e) => tracing::warn!(
+                    error = %shown_decode_error(&e),
+                    "an item of a batch answer could not be read; its account is read alone"
+                ),
+            }
+        }
+        Ok(items)
+    }
+
+    /// Whether batch reads are still worth trying.
+    pub(super) fn batching(&self) -> bool {
+        !self.no_batch_endpoint.load(Ordering::Relaxed)
+    }
+
+    /// Turns batching off for the rest of the process, saying so once.
+    fn stop_batching(&self, cause: &ApiError) {
+        if !self.no_batch_endpoint.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                status = cause.status().unwrap_or_default(),
+                "the API has no batch read endpoint (GET /users?uuids=); accounts are read one \
+                 by one from now on"
+            );
         }
     }
 
@@ -531,13 +559,20 @@ fn check_user_id(op: &Operation, id: &str) -> Result<(), ApiError> {
 fn decode<T: serde::de::DeserializeOwned>(op: &Operation, answer: &Answer) -> Result<T, ApiError> {
     serde_json::from_slice(&answer.body).map_err(|e| ApiError::InvalidResponse {
         operation: op.clone(),
-        detail: e.to_string(),
+        detail: shown_decode_error(&e),
     })
 }
 
-/// `value` percent-encoded for a query string.
-fn query_value(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+/// What went wrong decoding an answer, by kind and place only: serde's own text may quote the
+/// body (an access token, say).
+fn shown_decode_error(e: &serde_json::Error) -> String {
+    let kind = match e.classify() {
+        serde_json::error::Category::Io => "it could not be read",
+        serde_json::error::Category::Syntax => "it is not valid JSON",
+        serde_json::error::Category::Data => "a field is missing or of the wrong type",
+        serde_json::error::Category::Eof => "it ends early",
+    };
+    format!("{kind} (line {}, column {})", e.line(), e.column())
 }
 
 fn status_error(op: &Operation, answer: &Answer) -> ApiError {
@@ -588,8 +623,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn query_values_are_percent_encoded() {
-        assert_eq!(query_value("YWZ0+ZXI/dXNl=="), "YWZ0%2BZXI%2FdXNl%3D%3D");
-        assert_eq!(query_value("a&b c"), "a%26b+c");
+    fn decode_errors_name_the_kind_and_place_but_never_quote_the_body() {
+        let answer = |body: &'static str| Answer {
+            status: StatusCode::OK,
+            body: Bytes::from_static(body.as_bytes()),
+            retry_after: None,
+        };
+        // serde's own text would say: invalid type: string "sEcReT-t0ken", expected f64.
+        let secret = r#"{"access_token": "a", "expires_in": "sEcReT-t0ken"}"#;
+        let err = decode::<TokenAnswer>(&Operation::Token, &answer(secret))
+            .err()
+            .expect("a number is no token");
+        let text = err.to_string();
+        assert!(text.contains("wrong type (line 1, column"), "{text}");
+        assert!(!text.contains("sEcReT"), "{text}");
+        let err = decode::<TokenAnswer>(&Operation::Token, &answer("{\"access_token\": \"Xq9z"))
+            .err()
+            .expect("cut short");
+        assert!(err.to_string().contains("ends early"), "{err}");
+        assert!(!err.to_string().contains("Xq9z"), "{err}");
     }
 }

@@ -20,12 +20,31 @@ impl fmt::Display for Operation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Operation::Token => f.write_str("requesting an access token"),
-            Operation::ReadUser(id) => write!(f, "reading user {id}"),
-            Operation::UpdateUser(id) => write!(f, "updating user {id}"),
+            Operation::ReadUser(id) => write!(f, "reading user {}", shown_id(id)),
+            Operation::UpdateUser(id) => write!(f, "updating user {}", shown_id(id)),
             Operation::ReadUsers(count) => write!(f, "reading {count} users in one call"),
-            Operation::ListTenantUsers(id) => write!(f, "listing the users of tenant {id}"),
+            Operation::ListTenantUsers(id) => {
+                write!(f, "listing the users of tenant {}", shown_id(id))
+            }
         }
     }
+}
+
+/// The most characters of an id a message shows.
+const MAX_SHOWN_ID: usize = 40;
+
+/// An id as a message may show it: control characters and quotes escaped (an id from tampered
+/// state must not drive the terminal), and cut to [`MAX_SHOWN_ID`] characters.
+pub fn shown_id(id: &str) -> String {
+    let mut out: String = id
+        .chars()
+        .take(MAX_SHOWN_ID)
+        .flat_map(char::escape_debug)
+        .collect();
+    if id.chars().count() > MAX_SHOWN_ID {
+        out.push_str("...");
+    }
+    out
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -72,6 +91,19 @@ impl ApiError {
         match self {
             ApiError::Status { status, .. } => Some(*status),
             _ => None,
+        }
+    }
+
+    /// What was being done when the call failed.
+    pub fn operation(&self) -> &Operation {
+        match self {
+            ApiError::Status { operation, .. }
+            | ApiError::Transport { operation, .. }
+            | ApiError::Timeout { operation, .. }
+            | ApiError::Cancelled { operation }
+            | ApiError::InvalidResponse { operation, .. }
+            | ApiError::InvalidArgument { operation, .. }
+            | ApiError::Conflict { operation, .. } => operation,
         }
     }
 
@@ -253,6 +285,25 @@ mod tests {
         assert!(tenant
             .to_string()
             .starts_with("listing the users of tenant t failed: HTTP 404"));
+    }
+
+    #[test]
+    fn ids_in_messages_are_escaped_and_cut() {
+        let hostile = "\u{1b}[2J\u{1b}]0;owned\u{7}\ngone";
+        let text = Operation::ReadUser(hostile.into()).to_string();
+        assert!(!text.chars().any(char::is_control), "{text:?}");
+        assert_eq!(text, r"reading user \u{1b}[2J\u{1b}]0;owned\u{7}\ngone");
+        let long = "a".repeat(500);
+        let text = Operation::UpdateUser(long).to_string();
+        assert_eq!(
+            text,
+            format!("updating user {}...", "a".repeat(MAX_SHOWN_ID))
+        );
+        let id = "1c234e69-5469-424a-a6d1-ff5658b387a6";
+        assert_eq!(
+            Operation::ReadUser(id.into()).to_string(),
+            format!("reading user {id}")
+        );
     }
 
     mod fuzz {

@@ -43,26 +43,50 @@ pub struct UserStatus {
     pub enabled: bool,
 }
 
-/// The answer of `GET /users?uuids=...` and of one page of `GET /users?tenant_id=...`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct UserPage {
-    #[serde(default)]
-    pub items: Vec<User>,
-    #[serde(default)]
-    pub paging: Paging,
+/// An account's status with its id: a batch item at `lod=basic`, which the resource's refresh
+/// reads.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct StatusItem {
+    pub id: String,
+    pub version: i64,
+    pub enabled: bool,
 }
 
-/// Where a paged listing goes on: `paging.cursors.after`, present while more users remain.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct Paging {
-    #[serde(default)]
-    pub cursors: Cursors,
+impl StatusItem {
+    pub fn status(&self) -> UserStatus {
+        UserStatus {
+            version: self.version,
+            enabled: self.enabled,
+        }
+    }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct Cursors {
-    #[serde(default)]
-    pub after: Option<String>,
+/// What a batch read decodes each item into, and the level of detail (`lod`) it asks for.
+pub trait BatchItem: serde::de::DeserializeOwned + Clone {
+    /// The `lod` of `GET /users` that carries every field of the item.
+    const LOD: &'static str;
+    fn id(&self) -> &str;
+}
+
+impl BatchItem for User {
+    const LOD: &'static str = "full";
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl BatchItem for StatusItem {
+    const LOD: &'static str = "basic";
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// The answer of `GET /users?uuids=...`, its items still undecoded so that one malformed item
+/// fails only its own read.
+#[derive(Debug, Deserialize)]
+pub struct BatchAnswer {
+    pub items: Vec<Box<serde_json::value::RawValue>>,
 }
 
 /// Checks the form the API requires of a user id: a lowercase UUID.
@@ -128,16 +152,21 @@ mod tests {
     }
 
     #[test]
-    fn a_page_says_where_the_listing_goes_on() {
-        let page: UserPage = serde_json::from_str(
-            r#"{"timestamp":"t","items":[],"paging":{"cursors":{"after":"YQ=="}}}"#,
+    fn batch_items_stay_undecoded_until_each_is_read() {
+        let answer: BatchAnswer = serde_json::from_str(
+            r#"{"timestamp":"t","items":[
+                {"id":"a","version":1,"enabled":true,"login":"a"},
+                {"id":"b","version":"two","enabled":true}],
+                "paging":{"cursors":{}}}"#,
         )
-        .expect("page");
-        assert_eq!(page.paging.cursors.after.as_deref(), Some("YQ=="));
-        let last: UserPage =
-            serde_json::from_str(r#"{"items":[],"paging":{"cursors":{}}}"#).expect("last page");
-        assert_eq!(last.paging.cursors.after, None);
-        let bare: UserPage = serde_json::from_str(r#"{"items":[]}"#).expect("no paging");
-        assert_eq!(bare.paging.cursors.after, None);
+        .expect("the answer's shape is right even if an item is not");
+        let items: Vec<Result<StatusItem, _>> = answer
+            .items
+            .iter()
+            .map(|raw| serde_json::from_str::<StatusItem>(raw.get()))
+            .collect();
+        assert_eq!(items[0].as_ref().map(StatusItem::id).ok(), Some("a"));
+        assert!(items[1].is_err(), "a version that is no number");
+        assert!(serde_json::from_str::<BatchAnswer>(r#"{"timestamp":"t"}"#).is_err());
     }
 }

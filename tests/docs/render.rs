@@ -377,8 +377,16 @@ API's rate limits. The more reads Terraform runs at once, the larger the batches
   time before a call of its own may start.
 - An account missing from a batch answer is read again by itself before the provider reports it
   gone, so a lagging replica never makes Terraform plan to re-create a resource.
-- A batch call is retried like any read (HTTP 429 and 5xx, honouring `Retry-After`); if it
-  still fails, the error is reported on each resource whose read it carried, and on no other.
+- Refreshes ask for the light `lod=basic` (id, revision, status); `acronis_user` asks for the
+  whole account.
+- Only an account's own address may say it is gone. A batch call is retried like any read
+  (HTTP 429 and 5xx, honouring `Retry-After`); if it still fails, with any status, each read it
+  carried is sent again as `GET /api/2/users/{id}`, and only that answer counts. An item of a
+  batch answer that cannot be read (a field of the wrong type, say) sends only its own account
+  to its own address.
+- The batch endpoint exists in the cloud only. When it answers 404, 405 or 501 the provider
+  logs one warning and reads every account by itself for the rest of the run: a server without
+  it costs one wasted call, and never a resource dropped from state.
 
 Set `batch_reads = false` (or `ACRONIS_BATCH_READS=false`) for one `GET /api/2/users/{id}`
 per resource, for instance to match API logs to resources one by one.

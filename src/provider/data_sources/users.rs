@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::account;
-use crate::acronis::{AcronisClient, User as Account};
+use crate::acronis::{AcronisClient, TenantScope, User as Account};
 use crate::framework::{DataSource, Field};
 use crate::provider::checks::check_uuid;
 use crate::provider::errors::api_error;
@@ -15,14 +15,24 @@ pub struct Users;
 
 const SCHEMA: SchemaDef = SchemaDef {
     version: 0,
-    description: "Lists the live (not deleted) user accounts of one tenant, sorted by login. \
-                  Users of its sub-tenants are not included.",
+    description: "Lists the live (not deleted) user accounts of one tenant, sorted by login: \
+                  the accounts the API lists for that tenant, each checked to belong to it. \
+                  Users of the tenants nested in it are included only with \
+                  `include_child_tenants`.",
     attributes: &[
         Attribute::new(
             "tenant_id",
             Type::String,
             Mode::Required,
             "The id of the tenant (a lowercase UUID).",
+        ),
+        Attribute::new(
+            "include_child_tenants",
+            Type::Bool,
+            Mode::Optional,
+            "Whether the users of the tenants nested in this one count too: for a customer, \
+             its units; for a partner or folder, its folders (as the API's \
+             `include_grand_children` defines). Defaults to false: the tenant's own users only.",
         ),
         Attribute::new(
             "users",
@@ -46,6 +56,8 @@ const USER_ATTRIBUTES: &[Attribute] = &[
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UsersModel {
     pub tenant_id: Field<String>,
+    #[serde(default)]
+    pub include_child_tenants: Field<bool>,
     pub users: Field<Vec<UserItem>>,
 }
 
@@ -110,7 +122,11 @@ impl DataSource for Users {
         if let Some(d) = check_uuid("tenant", tenant_id) {
             return Err(d.at("tenant_id").into());
         }
-        let accounts = match client.list_tenant_users(tenant_id).await {
+        let scope = match config.include_child_tenants.known() {
+            Some(true) => TenantScope::WithChildTenants,
+            _ => TenantScope::OwnUsers,
+        };
+        let accounts = match client.list_tenant_users(tenant_id, scope).await {
             Ok(accounts) => accounts,
             Err(e) if e.is_not_found() => {
                 return Err(Diagnostic::error(
@@ -130,6 +146,7 @@ impl DataSource for Users {
         users.sort_by(|a, b| (&a.login, &a.id).cmp(&(&b.login, &b.id)));
         Ok(UsersModel {
             tenant_id: config.tenant_id,
+            include_child_tenants: config.include_child_tenants,
             users: Field::Known(users),
         })
     }

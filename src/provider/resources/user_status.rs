@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::acronis::error::shown_id;
 use crate::acronis::{AcronisClient, ApiError, UserStatus as Account};
 use crate::framework::{Field, ImportRequest, PlanChange, Planned, Resource};
 use crate::provider::checks::check_user_id;
@@ -121,6 +122,7 @@ fn state_of(user_id: &str, account: &Account, on_destroy: Field<String>) -> User
 }
 
 fn update_error(user_id: &str, err: &ApiError) -> Diagnostics {
+    let user_id = shown_id(user_id);
     let summary = if err.is_not_found() {
         format!("User {user_id} not found")
     } else {
