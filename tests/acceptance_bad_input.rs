@@ -272,3 +272,40 @@ fn data_source_arguments() {
     let diagnostic = run.error_diagnostic("User 2c234e69-5469-424a-a6d1-ff5658b387a6 not found");
     assert_eq!(diagnostic["address"], "data.acronis_user.x");
 }
+
+#[test]
+fn a_user_id_with_control_characters_in_tampered_state_is_never_sent_nor_echoed() {
+    let sim = simulator(vec![user(JOHN, "john", true)]);
+    let ws = Workspace::new(&sim);
+    ws.config(&user_status("john", JOHN, false));
+    ws.apply().assert_success();
+    let hostile = "\u{1b}[2J\u{1b}]0;owned\u{7}\n1c234e69";
+    let mut file = ws.state_file().expect("terraform.tfstate");
+    let attributes = &mut file["resources"][0]["instances"][0]["attributes"];
+    attributes["user_id"] = hostile.into();
+    attributes["id"] = hostile.into();
+    ws.write("terraform.tfstate", &file.to_string());
+    sim.reset_calls();
+
+    let run = ws.terraform(&["plan", "-json", "-no-color"]);
+    let diagnostic = run.error_diagnostic("Could not read the account");
+    let shown = format!(
+        "{}\n{}",
+        diagnostic["summary"].as_str().expect("summary"),
+        diagnostic["detail"].as_str().expect("detail")
+    );
+    assert!(
+        !shown.chars().any(|c| c.is_control() && c != '\n'),
+        "no control character reaches the terminal: {shown:?}"
+    );
+    assert!(
+        shown.contains(r"\u{1b}[2J"),
+        "the id is shown escaped: {shown:?}"
+    );
+    let calls = sim.calls();
+    assert_eq!(
+        calls.get_user + calls.batch_users + calls.put_user,
+        0,
+        "nothing about the hostile id was sent: {calls:?}"
+    );
+}

@@ -1,7 +1,8 @@
 //! Batched refreshes with real Terraform: reads that arrive while the API is busy share
 //! `GET /users?uuids=...` calls, a lone read is one plain GET, drift is still found per
 //! account, an account left out of a batch answer is confirmed before it is dropped, batch
-//! calls are retried like any read, and `batch_reads = false` turns it all off.
+//! calls are retried like any read, a batch endpoint that is missing (404) turns batching off
+//! without dropping anyone, and `batch_reads = false` turns it all off.
 //!
 //! The simulator answers after 20 ms, like a real API: on loopback a read is answered before
 //! Terraform sends the next one, and there would be little to batch.
@@ -160,6 +161,48 @@ fn accounts_left_out_of_batch_answers_stay_while_a_deleted_one_leaves() {
     assert_eq!(in_state.len(), kept.len(), "{in_state:?}");
     assert!(!in_state.contains(deleted));
     assert_state_is_truth(&sim, &ws);
+}
+
+/// `apply -refresh-only` at -parallelism=10; the user ids left in state.
+fn refresh_into_state(ws: &Workspace) -> Vec<String> {
+    ws.terraform(&[
+        "apply",
+        "-refresh-only",
+        "-auto-approve",
+        "-parallelism=10",
+        "-no-color",
+    ])
+    .assert_success();
+    ws.resources()
+        .iter()
+        .map(|r| r["values"]["user_id"].as_str().expect("user_id").to_owned())
+        .collect()
+}
+
+#[test]
+fn a_batch_endpoint_that_answers_404_drops_nobody_and_is_asked_once() {
+    let (sim, ws, ids) = managed(60);
+    let (deleted, kept) = ids.split_first().expect("ids");
+    sim.delete_user(deleted);
+    // A server without the batch endpoint (it exists in the cloud only) answers 404 to each.
+    sim.inject(Fault::status(Endpoint::BatchUsers, 404).times(1000));
+    let in_state = refresh_into_state(&ws);
+    assert_eq!(
+        in_state.len(),
+        kept.len(),
+        "every live account stays: {in_state:?}"
+    );
+    assert!(!in_state.contains(deleted), "the deleted account leaves");
+    assert_state_is_truth(&sim, &ws);
+    let calls = sim.calls();
+    assert!(
+        (1..=4).contains(&calls.batch_users),
+        "batching stops after the first 404 (at most the calls already in flight): {calls:?}"
+    );
+    assert_eq!(
+        calls.get_user, 60,
+        "every account read at its own address: {calls:?}"
+    );
 }
 
 #[test]
