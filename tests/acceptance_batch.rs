@@ -65,6 +65,22 @@ fn assert_state_is_truth(sim: &Simulator, ws: &Workspace) {
     }
 }
 
+/// `apply -refresh-only` at -parallelism=10; the user ids left in state.
+fn refresh_into_state(ws: &Workspace) -> Vec<String> {
+    ws.terraform(&[
+        "apply",
+        "-refresh-only",
+        "-auto-approve",
+        "-parallelism=10",
+        "-no-color",
+    ])
+    .assert_success();
+    ws.resources()
+        .iter()
+        .map(|r| r["values"]["user_id"].as_str().expect("user_id").to_owned())
+        .collect()
+}
+
 #[test]
 fn a_wide_refresh_shares_batch_calls_and_reads_each_account_once() {
     let (sim, ws, _) = managed(200);
@@ -135,14 +151,7 @@ fn accounts_left_out_of_batch_answers_stay_while_a_deleted_one_leaves() {
         sim.hide_from_batches(id, 10);
     }
     let before = sim.faults().consumed;
-    ws.terraform(&[
-        "apply",
-        "-refresh-only",
-        "-auto-approve",
-        "-parallelism=10",
-        "-no-color",
-    ])
-    .assert_success();
+    let in_state = refresh_into_state(&ws);
     let calls = sim.calls();
     let left_out = sim.faults().consumed - before;
     assert!(calls.batch_users > 0 && left_out > 0, "{calls:?}");
@@ -153,30 +162,9 @@ fn accounts_left_out_of_batch_answers_stay_while_a_deleted_one_leaves() {
         (alone + left_out..=alone + left_out + 1).contains(&calls.get_user),
         "{calls:?}, {left_out} left out"
     );
-    let in_state: Vec<String> = ws
-        .resources()
-        .iter()
-        .map(|r| r["values"]["user_id"].as_str().expect("user_id").to_owned())
-        .collect();
     assert_eq!(in_state.len(), kept.len(), "{in_state:?}");
     assert!(!in_state.contains(deleted));
     assert_state_is_truth(&sim, &ws);
-}
-
-/// `apply -refresh-only` at -parallelism=10; the user ids left in state.
-fn refresh_into_state(ws: &Workspace) -> Vec<String> {
-    ws.terraform(&[
-        "apply",
-        "-refresh-only",
-        "-auto-approve",
-        "-parallelism=10",
-        "-no-color",
-    ])
-    .assert_success();
-    ws.resources()
-        .iter()
-        .map(|r| r["values"]["user_id"].as_str().expect("user_id").to_owned())
-        .collect()
 }
 
 #[test]

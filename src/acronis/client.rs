@@ -195,7 +195,9 @@ impl AcronisClient {
             Delivery::Found(item) => Ok(item),
             // The read went alone: its own answer is final.
             Delivery::Failed(e) if matches!(e.operation(), Operation::ReadUser(_)) => Err(e),
-            Delivery::Failed(e @ ApiError::Cancelled { .. }) => Err(e.as_read_of(id)),
+            Delivery::Failed(ApiError::Cancelled { .. }) => Err(ApiError::Cancelled {
+                operation: Operation::ReadUser(id.to_owned()),
+            }),
             Delivery::Failed(e) => {
                 tracing::debug!(user_id = id, error = %e, "batch read failed; reading the account alone");
                 self.read_user(id).await

@@ -110,28 +110,6 @@ impl ApiError {
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
     }
-
-    /// A batch read's failure, told as the read of the one user the caller asked for; any
-    /// other failure (the token's, say) as it is.
-    pub fn as_read_of(mut self, user_id: &str) -> Self {
-        let operation = self.operation_mut();
-        if matches!(operation, Operation::ReadUsers(_)) {
-            *operation = Operation::ReadUser(user_id.to_owned());
-        }
-        self
-    }
-
-    fn operation_mut(&mut self) -> &mut Operation {
-        match self {
-            ApiError::Status { operation, .. }
-            | ApiError::Transport { operation, .. }
-            | ApiError::Timeout { operation, .. }
-            | ApiError::Cancelled { operation }
-            | ApiError::InvalidResponse { operation, .. }
-            | ApiError::InvalidArgument { operation, .. }
-            | ApiError::Conflict { operation, .. } => operation,
-        }
-    }
 }
 
 /// The code and message of an error body, whichever shape it has. The message is made safe to

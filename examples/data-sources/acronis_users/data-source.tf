@@ -6,6 +6,8 @@ variable "departing_tenant_id" {
 
 data "acronis_users" "departing" {
   tenant_id = var.departing_tenant_id
+  # The customer's units too; without this, only the customer tenant's own accounts.
+  include_child_tenants = true
 }
 
 resource "acronis_user_status" "departing" {
