@@ -152,6 +152,12 @@ fn faults_during_plan_that_persist_end_in_the_documented_diagnostic() {
             Fault::status(Endpoint::Token, 401).times(50),
             "requesting an access token failed: HTTP 401",
         ),
+        (
+            // A proxy's or a wrong host's 404 page is no word on the account: it stays.
+            "404 page that is not the API's",
+            Fault::garbage(Endpoint::GetUser).with_status(404),
+            "check base_url",
+        ),
     ];
     for (case, fault, status) in cases {
         let (sim, ws) = managed_account("  max_retries = 1");

@@ -107,8 +107,18 @@ impl ApiError {
         }
     }
 
+    /// The API said the object does not exist: a 404 in the API's own error shape. A 404 page
+    /// from anything else (a proxy, a wrong `base_url`) says nothing about the object, so a
+    /// refresh never takes it for a deletion.
     pub fn is_not_found(&self) -> bool {
-        self.status() == Some(404)
+        matches!(
+            self,
+            ApiError::Status {
+                status: 404,
+                code: Some(_),
+                ..
+            }
+        )
     }
 }
 
@@ -243,20 +253,26 @@ mod tests {
 
     #[test]
     fn statuses_and_operations_are_told_apart() {
-        let err = |status| ApiError::Status {
+        let with_code = |status, code: Option<&str>| ApiError::Status {
             operation: Operation::ReadUser("u".into()),
             status,
-            code: None,
+            code: code.map(str::to_owned),
             message: "m".into(),
         };
-        assert!(err(404).is_not_found());
+        let err = |status| with_code(status, None);
+        assert!(
+            !err(404).is_not_found(),
+            "a 404 without the API's error body"
+        );
+        assert!(with_code(404, Some("not_found")).is_not_found());
+        assert!(!with_code(403, Some("forbidden")).is_not_found());
         assert!(err(404)
             .to_string()
             .contains("reading user u failed: HTTP 404: m"));
         let tenant = ApiError::Status {
             operation: Operation::ListTenantUsers("t".into()),
             status: 404,
-            code: None,
+            code: Some("1".into()),
             message: "m".into(),
         };
         assert!(tenant.is_not_found());

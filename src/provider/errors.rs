@@ -44,6 +44,10 @@ fn hint(err: &ApiError) -> &'static str {
             },
             Some(404),
         ) => "No such tenant: check the tenant_id.",
+        (err, Some(404)) if !err.is_not_found() => {
+            "The 404 did not come from the Acronis API (its answer had no API error body): \
+             check base_url and any proxy in between."
+        }
         (_, Some(404)) => {
             "No such user: check the user_id, and that the account has not been deleted."
         }
@@ -64,11 +68,12 @@ fn hint(err: &ApiError) -> &'static str {
 mod tests {
     use super::*;
 
+    /// An error status as the API answers it, with its error code.
     fn status(operation: Operation, status: u16) -> ApiError {
         ApiError::Status {
             operation,
             status,
-            code: None,
+            code: Some("c".into()),
             message: "m".into(),
         }
     }
@@ -92,6 +97,15 @@ mod tests {
                 "No such tenant",
             ),
             (status(user(), 404), "No such user"),
+            (
+                ApiError::Status {
+                    operation: user(),
+                    status: 404,
+                    code: None,
+                    message: "m".into(),
+                },
+                "did not come from the Acronis API",
+            ),
             (status(user(), 409), "run terraform apply again"),
             (
                 ApiError::Conflict {
