@@ -31,11 +31,14 @@ pub fn router(state: SimState) -> Router {
         )
         .route("/users/{id}/purge", post(purge_user))
         .route("/tenants", get(list_tenants).post(create_tenant))
+        .route("/tenants/{id}", get(get_tenant))
         .route("/calls", get(calls))
         .route("/calls/reset", post(reset_calls))
         .route("/faults", get(faults).post(inject).delete(clear_faults))
         .route("/faults/bump-between-read-and-write", post(bump))
         .route("/faults/hide-from-batches", post(hide_from_batches))
+        .route("/faults/malformed-in-batches", post(malformed_in_batches))
+        .route("/faults/batch-endpoint-absent", post(batch_endpoint_absent))
         .route("/latency", post(set_latency))
         .route("/token-ttl", post(set_token_ttl))
         .route("/expiry-fields", post(set_expiry_fields))
@@ -66,6 +69,7 @@ impl From<StoreError> for AdminError {
             StoreError::Duplicate(_) | StoreError::VersionMismatch { .. } => StatusCode::CONFLICT,
             StoreError::InvalidId(_)
             | StoreError::InvalidTenantId(_)
+            | StoreError::TenantCycle(_)
             | StoreError::EmptyLogin
             | StoreError::NotDisabled => StatusCode::BAD_REQUEST,
         };
@@ -138,6 +142,13 @@ async fn create_tenant(
         StatusCode::CREATED,
         Json(json!({ "id": seed.id, "users": ids })),
     ))
+}
+
+async fn get_tenant(
+    State(state): State<SimState>,
+    Path(id): Path<String>,
+) -> AdminResult<Json<Value>> {
+    Ok(Json(state.tenant_json(&id)?))
 }
 
 /// A console edit. Each accepted edit bumps the version by exactly one, like a saved change.
@@ -266,7 +277,7 @@ async fn bump(
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct HideRequest {
+struct PerUserFault {
     user_id: String,
     #[serde(default = "one")]
     times: u32,
@@ -274,13 +285,43 @@ struct HideRequest {
 
 async fn hide_from_batches(
     State(state): State<SimState>,
-    Body(request): Body<HideRequest>,
+    Body(request): Body<PerUserFault>,
 ) -> AdminResult<Json<FaultsView>> {
     if request.times == 0 {
         return Err(AdminError::bad_request("times must be at least 1"));
     }
     state.hide_from_batches(&request.user_id, request.times)?;
     Ok(Json(state.faults()))
+}
+
+async fn malformed_in_batches(
+    State(state): State<SimState>,
+    Body(request): Body<PerUserFault>,
+) -> AdminResult<Json<FaultsView>> {
+    if request.times == 0 {
+        return Err(AdminError::bad_request("times must be at least 1"));
+    }
+    state.malform_in_batches(&request.user_id, request.times)?;
+    Ok(Json(state.faults()))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AbsentRequest {
+    #[serde(default = "yes")]
+    absent: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+async fn batch_endpoint_absent(
+    State(state): State<SimState>,
+    Body(request): Body<AbsentRequest>,
+) -> Json<FaultsView> {
+    state.set_batch_endpoint_absent(request.absent);
+    Json(state.faults())
 }
 
 #[derive(Debug, Deserialize)]

@@ -15,7 +15,7 @@ pub enum Endpoint {
     GetUser,
     /// `PUT /api/2/users/{id}`
     PutUser,
-    /// `GET /api/2/users?tenant_id=...`: one page of a tenant's users.
+    /// `GET /api/2/users` without `uuids`: one page of a listing.
     ListUsers,
     /// `GET /api/2/users?uuids=...`: a batch read of users by id.
     BatchUsers,
@@ -23,11 +23,13 @@ pub enum Endpoint {
     DeleteUser,
     /// `GET /api/2/tenants/{tenant_id}/users`
     TenantUsers,
+    /// `GET /api/2/tenants/{tenant_id}`
+    GetTenant,
 }
 
 impl Endpoint {
     /// Every endpoint, in a fixed order.
-    pub const ALL: [Endpoint; 7] = [
+    pub const ALL: [Endpoint; 8] = [
         Endpoint::Token,
         Endpoint::GetUser,
         Endpoint::PutUser,
@@ -35,6 +37,7 @@ impl Endpoint {
         Endpoint::BatchUsers,
         Endpoint::DeleteUser,
         Endpoint::TenantUsers,
+        Endpoint::GetTenant,
     ];
 
     /// The snake_case name used in JSON and on the command line.
@@ -47,6 +50,7 @@ impl Endpoint {
             Endpoint::BatchUsers => "batch_users",
             Endpoint::DeleteUser => "delete_user",
             Endpoint::TenantUsers => "tenant_users",
+            Endpoint::GetTenant => "get_tenant",
         }
     }
 }
@@ -85,6 +89,7 @@ pub struct CallCounts {
     pub batch_users: u64,
     pub delete_user: u64,
     pub tenant_users: u64,
+    pub get_tenant: u64,
     /// The ids named by every `batch_users` call (not a call count: `total` leaves it out).
     pub batch_user_ids: u64,
 }
@@ -100,6 +105,7 @@ impl CallCounts {
             Endpoint::BatchUsers => self.batch_users,
             Endpoint::DeleteUser => self.delete_user,
             Endpoint::TenantUsers => self.tenant_users,
+            Endpoint::GetTenant => self.get_tenant,
         }
     }
 
@@ -113,6 +119,7 @@ impl CallCounts {
             Endpoint::BatchUsers => &mut self.batch_users,
             Endpoint::DeleteUser => &mut self.delete_user,
             Endpoint::TenantUsers => &mut self.tenant_users,
+            Endpoint::GetTenant => &mut self.get_tenant,
         };
         *slot = slot.saturating_add(1);
     }

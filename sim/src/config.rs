@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::tenant::TenantKind;
+
 /// Which expiry fields the token endpoint puts in its answer (real clients must cope with each).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -127,7 +129,7 @@ impl SeedUser {
 }
 
 /// A tenant to make known at start-up or through the admin API, with `users` generated live
-/// users in it (logins `user001`, `user002`, ...): enough for more than one page of a listing.
+/// users in it (logins `user001`, `user002`, ...), and optionally its place in the tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SeedTenant {
@@ -135,6 +137,14 @@ pub struct SeedTenant {
     pub id: String,
     #[serde(default)]
     pub users: usize,
+    /// A known tenant to nest it in; top-level (below the platform's root) when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    /// Its kind; when absent a unit below a customer or unit, else a customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<TenantKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 impl SeedTenant {
@@ -143,7 +153,22 @@ impl SeedTenant {
         SeedTenant {
             id: id.into(),
             users,
+            parent_id: None,
+            kind: None,
+            name: None,
         }
+    }
+
+    /// The same tenant nested in `parent_id`.
+    pub fn with_parent(mut self, parent_id: impl Into<String>) -> Self {
+        self.parent_id = Some(parent_id.into());
+        self
+    }
+
+    /// The same tenant of another kind.
+    pub fn with_kind(mut self, kind: TenantKind) -> Self {
+        self.kind = Some(kind);
+        self
     }
 }
 

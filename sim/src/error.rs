@@ -11,6 +11,8 @@ pub enum StoreError {
     InvalidTenantId(String),
     #[error("tenant {0} not found")]
     TenantNotFound(String),
+    #[error("tenant {0} cannot be nested in itself or in a tenant below it")]
+    TenantCycle(String),
     #[error("user {0} not found")]
     NotFound(String),
     #[error("user {0} already exists")]

@@ -244,6 +244,14 @@ pub struct PendingHide {
     pub times: u32,
 }
 
+/// A pending "the batch answer carries a malformed item": the user's item in that many more
+/// batch answers has a `version` that is not a number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PendingMalformed {
+    pub user_id: String,
+    pub times: u32,
+}
+
 /// What is still booked, for `GET /admin/faults`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FaultsView {
@@ -251,9 +259,12 @@ pub struct FaultsView {
     pub faults: Vec<Fault>,
     pub bumps: Vec<PendingBump>,
     pub hidden_from_batches: Vec<PendingHide>,
+    pub malformed_in_batches: Vec<PendingMalformed>,
+    /// Whether `GET /users` answers 404 as on a server without it.
+    pub batch_endpoint_absent: bool,
     pub latency_ms: u64,
-    /// How many times faults have fired so far: requests hit, PUTs bumped, and users left out
-    /// of a batch answer.
+    /// How many times faults have fired so far: requests hit, PUTs bumped, users left out of
+    /// or malformed in a batch answer, and requests to an absent batch endpoint.
     pub consumed: u64,
 }
 
@@ -299,6 +310,8 @@ pub struct FaultBook {
     faults: Vec<Fault>,
     bumps: PerUser,
     hides: PerUser,
+    malformed: PerUser,
+    batch_absent: bool,
     latency: Duration,
     consumed: u64,
 }
@@ -350,6 +363,28 @@ impl FaultBook {
         self.count_consumed(fired)
     }
 
+    /// Malforms a user's item in its next `times` batch answers.
+    pub fn push_malformed(&mut self, user_id: &str, times: u32) {
+        self.malformed.add(user_id, times);
+    }
+
+    /// Whether the current batch answer must malform `user_id`'s item; uses up one time.
+    pub fn take_malformed(&mut self, user_id: &str) -> bool {
+        let fired = self.malformed.take(user_id);
+        self.count_consumed(fired)
+    }
+
+    /// Makes `GET /users` answer 404 (or serve again).
+    pub fn set_batch_absent(&mut self, absent: bool) {
+        self.batch_absent = absent;
+    }
+
+    /// Whether the current `GET /users` request finds no endpoint; counted as a firing.
+    pub fn take_batch_absent(&mut self) -> bool {
+        let fired = self.batch_absent;
+        self.count_consumed(fired)
+    }
+
     fn count_consumed(&mut self, fired: bool) -> bool {
         if fired {
             self.consumed = self.consumed.saturating_add(1);
@@ -366,12 +401,14 @@ impl FaultBook {
         self.latency = latency;
     }
 
-    /// Forgets every booked fault, bump and hide and the global latency (the consumed count
-    /// stays).
+    /// Forgets every booked fault, bump, hide and malformed item, serves `GET /users` again
+    /// and sets the global latency back (the consumed count stays).
     pub fn clear(&mut self) {
         self.faults.clear();
         self.bumps = PerUser::default();
         self.hides = PerUser::default();
+        self.malformed = PerUser::default();
+        self.batch_absent = false;
         self.latency = Duration::ZERO;
     }
 
@@ -384,6 +421,10 @@ impl FaultBook {
             hidden_from_batches: self
                 .hides
                 .view(|user_id, times| PendingHide { user_id, times }),
+            malformed_in_batches: self
+                .malformed
+                .view(|user_id, times| PendingMalformed { user_id, times }),
+            batch_endpoint_absent: self.batch_absent,
             latency_ms: u64::try_from(self.latency.as_millis()).unwrap_or(u64::MAX),
             consumed: self.consumed,
         }
@@ -469,6 +510,27 @@ mod tests {
         assert!(!book.take_hide("v"), "cleared");
         assert!(book.view().hidden_from_batches.is_empty());
         assert_eq!(book.view().consumed, 2, "clearing keeps the consumed count");
+    }
+
+    #[test]
+    fn malformed_items_and_an_absent_batch_endpoint_fire_until_cleared() {
+        let mut book = FaultBook::default();
+        book.push_malformed("u", 1);
+        assert!(!book.take_hide("u"), "a malformed item is not a hide");
+        assert!(book.take_malformed("u"));
+        assert!(!book.take_malformed("u"), "used up");
+        assert!(!book.take_batch_absent());
+        book.set_batch_absent(true);
+        assert!(book.view().batch_endpoint_absent);
+        assert!(
+            book.take_batch_absent() && book.take_batch_absent(),
+            "until cleared"
+        );
+        assert_eq!(book.view().consumed, 3);
+        book.push_malformed("v", 2);
+        book.clear();
+        assert!(!book.take_batch_absent() && !book.take_malformed("v"));
+        assert!(book.view().malformed_in_batches.is_empty());
     }
 
     #[test]

@@ -11,10 +11,14 @@ mod clock;
 mod config;
 mod error;
 mod faults;
+mod listing;
+mod lod;
 mod server;
 mod simulator;
 mod state;
 mod store;
+mod tenant;
+mod tenant_tree;
 mod tokens;
 mod user;
 
@@ -26,11 +30,15 @@ pub use calls::{CallCounts, Endpoint};
 pub use config::{ExpiryFields, SeedFile, SeedTenant, SeedUser, SimConfig};
 pub use error::StoreError;
 pub use faults::{
-    Fault, FaultKind, FaultTarget, FaultsView, PendingBump, PendingHide, OVERSIZED_BODY_BYTES,
+    Fault, FaultKind, FaultTarget, FaultsView, PendingBump, PendingHide, PendingMalformed,
+    OVERSIZED_BODY_BYTES,
 };
+pub use listing::{Listing, TenantUsersQuery, UserFilter, UserOrder};
+pub use lod::Lod;
 pub use server::{serve, serve_with_shutdown};
 pub use simulator::Simulator;
 pub use state::SimState;
+pub use tenant::{Tenant, TenantKind, ROOT_TENANT_ID};
 pub use tokens::IssuedToken;
 pub use user::{is_valid_user_id, Contact, User, UserUpdate, DEFAULT_IDP_ID, DEFAULT_TENANT_ID};
 

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use acronis_sim::{
     serve_with_shutdown, ExpiryFields, SeedFile, SeedTenant, SeedUser, SimConfig, SimState,
+    TenantKind,
 };
 use clap::Parser;
 
@@ -32,8 +33,13 @@ struct Args {
     /// A user to create; repeatable. Append ":disabled" for a disabled one.
     #[arg(long = "user", value_name = "LOGIN[:disabled]", value_parser = parse_user)]
     users: Vec<SeedUser>,
-    /// A tenant to make known (repeatable), with that many generated users in it.
-    #[arg(long = "tenant", value_name = "TENANT_ID[:USERS]", value_parser = parse_tenant)]
+    /// A tenant to make known (repeatable), with that many generated users in it, of a kind
+    /// (root, partner, folder, customer, unit) and nested in a tenant given before it.
+    #[arg(
+        long = "tenant",
+        value_name = "TENANT_ID[:USERS[:KIND[:PARENT_ID]]]",
+        value_parser = parse_tenant
+    )]
     tenants: Vec<SeedTenant>,
     /// Lifetime of issued tokens, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 7_200)]
@@ -59,16 +65,22 @@ fn parse_user(raw: &str) -> Result<SeedUser, String> {
 }
 
 fn parse_tenant(raw: &str) -> Result<SeedTenant, String> {
-    let (id, users) = match raw.split_once(':') {
-        Some((id, users)) => (
-            id,
-            users
-                .parse()
-                .map_err(|_| format!("{users:?} is not a number of users"))?,
-        ),
-        None => (raw, 0),
+    let mut parts = raw.splitn(4, ':');
+    let id = parts.next().unwrap_or_default();
+    let users = match parts.next() {
+        Some(users) => users
+            .parse()
+            .map_err(|_| format!("{users:?} is not a number of users"))?,
+        None => 0,
     };
-    Ok(SeedTenant::new(id, users))
+    let mut seed = SeedTenant::new(id, users);
+    if let Some(kind) = parts.next().filter(|kind| !kind.is_empty()) {
+        seed = seed.with_kind(kind.parse::<TenantKind>()?);
+    }
+    if let Some(parent) = parts.next() {
+        seed = seed.with_parent(parent);
+    }
+    Ok(seed)
 }
 
 fn read_seed(path: &Path) -> Result<SeedFile, String> {

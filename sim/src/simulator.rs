@@ -92,20 +92,36 @@ impl Simulator {
         }
     }
 
-    /// Makes tenant `id` known with `users` generated live users, and returns their ids in
-    /// the order a listing pages them.
+    /// Makes tenant `id` known (a top-level customer unless known already) with `users`
+    /// generated live users, and returns their ids in id order, the order `GET /users` pages
+    /// them.
     ///
     /// # Panics
     /// If the id is not a lowercase UUID.
     pub fn add_tenant(&self, id: &str, users: usize) -> Vec<String> {
-        match self.state.add_tenant(&SeedTenant::new(id, users)) {
+        self.seed_tenant(SeedTenant::new(id, users))
+    }
+
+    /// Makes a tenant known, or re-places a known one (kind, parent, name), with its generated
+    /// users; returns their ids in id order. Nest one with
+    /// `SeedTenant::new(id, n).with_parent(customer).with_kind(TenantKind::Unit)`.
+    ///
+    /// # Panics
+    /// If an id is not a lowercase UUID, the parent is unknown or the nesting makes a cycle.
+    pub fn seed_tenant(&self, seed: SeedTenant) -> Vec<String> {
+        match self.state.add_tenant(&seed) {
             Ok(created) => {
                 let mut ids: Vec<String> = created.into_iter().map(|user| user.id).collect();
                 ids.sort();
                 ids
             }
-            Err(err) => panic!("acronis-sim: cannot add tenant {id:?}: {err}"),
+            Err(err) => panic!("acronis-sim: cannot add tenant {:?}: {err}", seed.id),
         }
+    }
+
+    /// The tenant as `GET /tenants/{tenant_id}` shows it.
+    pub fn tenant(&self, id: &str) -> Option<Value> {
+        self.state.tenant_json(id).ok()
     }
 
     /// The user as stored, deleted ones included.
@@ -214,7 +230,27 @@ impl Simulator {
         }
     }
 
-    /// Forgets booked faults, bumps and hides, and sets the global latency back to zero.
+    /// The user's item in the next `times` batch answers (`GET /users?uuids=`) that include it
+    /// carries a `version` that is not a number (`"v3"`); `GET /users/{id}` still serves it
+    /// well.
+    ///
+    /// # Panics
+    /// If no user has that id.
+    pub fn malform_in_batches(&self, id: &str, times: u32) {
+        if let Err(err) = self.state.malform_in_batches(id, times) {
+            panic!("acronis-sim: cannot malform a user in batches: {err}");
+        }
+    }
+
+    /// `GET /users` (batch reads and listings alike) answers 404 in the API's error shape, as
+    /// a server without `FetchUsersBatch` does, until set back or faults are cleared. Each
+    /// such request still counts under its endpoint.
+    pub fn set_batch_endpoint_absent(&self, absent: bool) {
+        self.state.set_batch_endpoint_absent(absent);
+    }
+
+    /// Forgets booked faults, bumps, hides and malformed items, serves `GET /users` again,
+    /// and sets the global latency back to zero.
     pub fn clear_faults(&self) {
         self.state.clear_faults();
     }

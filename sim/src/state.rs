@@ -4,11 +4,15 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use serde_json::{json, Value};
+
 use crate::calls::{CallCounts, Endpoint};
 use crate::config::{ExpiryFields, SeedTenant, SeedUser, SimConfig};
 use crate::error::StoreError;
 use crate::faults::{Fault, FaultBook, FaultsView};
-use crate::store::{TenantPage, UserStore};
+use crate::listing::{Listing, TenantUsersQuery};
+use crate::lod::Lod;
+use crate::store::{UserPage, UserStore};
 use crate::tokens::{IssuedToken, TokenStore};
 use crate::user::{User, UserUpdate};
 
@@ -140,6 +144,28 @@ impl SimState {
         Ok(())
     }
 
+    /// Malforms a stored user's item (a `version` that is not a number) in its next `times`
+    /// batch answers.
+    pub fn malform_in_batches(&self, user_id: &str, times: u32) -> Result<(), StoreError> {
+        let mut inner = self.lock();
+        if inner.users.get(user_id).is_none() {
+            return Err(StoreError::NotFound(user_id.to_owned()));
+        }
+        inner.faults.push_malformed(user_id, times);
+        Ok(())
+    }
+
+    /// Makes `GET /users` answer 404, as a server without the batch endpoint does (or serve it
+    /// again).
+    pub fn set_batch_endpoint_absent(&self, absent: bool) {
+        self.lock().faults.set_batch_absent(absent);
+    }
+
+    /// Whether the current `GET /users` request finds no endpoint.
+    pub fn take_batch_endpoint_absent(&self) -> bool {
+        self.lock().faults.take_batch_absent()
+    }
+
     pub fn latency(&self) -> Duration {
         self.lock().faults.latency()
     }
@@ -177,13 +203,23 @@ impl SimState {
         self.lock().users.visible(id, allow_deleted).cloned()
     }
 
-    /// The answer of a batch read: the live users among `ids`, less those a hide fault leaves
-    /// out this time.
-    pub fn batch_users(&self, ids: &[String]) -> Vec<User> {
+    /// The items of a batch read at `lod`: the users among `ids` (deleted ones only with
+    /// `allow_deleted`), less those a hide fault leaves out this time, with the items a
+    /// malformed-item fault spoils.
+    pub fn batch_items(&self, ids: &[String], allow_deleted: bool, lod: Lod) -> Vec<Value> {
         let mut inner = self.lock();
-        let mut users = inner.users.live_among(ids);
+        let mut users = inner.users.among(ids, allow_deleted);
         users.retain(|user| !inner.faults.take_hide(&user.id));
         users
+            .iter()
+            .map(|user| {
+                let mut item = lod.item(user);
+                if inner.faults.take_malformed(&user.id) {
+                    item["version"] = json!(format!("v{}", user.version));
+                }
+                item
+            })
+            .collect()
     }
 
     // --- tenants ---
@@ -197,14 +233,29 @@ impl SimState {
         self.lock().users.tenants()
     }
 
-    /// Up to `limit` live users of a known tenant whose ids sort after `after`.
-    pub fn tenant_page(
+    /// A known tenant as `GET /tenants/{tenant_id}` shows it.
+    pub fn tenant_json(&self, tenant_id: &str) -> Result<Value, StoreError> {
+        let (tenant, has_children) = self.lock().users.tenant(tenant_id)?;
+        Ok(tenant.to_json(has_children))
+    }
+
+    /// The ids `GET /tenants/{tenant_id}/users` answers.
+    pub fn tenant_user_ids(
         &self,
         tenant_id: &str,
+        query: &TenantUsersQuery,
+    ) -> Result<Vec<String>, StoreError> {
+        self.lock().users.tenant_user_ids(tenant_id, query)
+    }
+
+    /// Up to `limit` users of a `GET /users` listing whose ids sort after `after`.
+    pub fn users_page(
+        &self,
+        listing: &Listing,
         after: Option<&str>,
         limit: usize,
-    ) -> Result<TenantPage, StoreError> {
-        self.lock().users.tenant_page(tenant_id, after, limit)
+    ) -> Result<UserPage, StoreError> {
+        self.lock().users.users_page(listing, after, limit)
     }
 
     pub fn api_update(

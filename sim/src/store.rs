@@ -1,5 +1,5 @@
-//! The account store: creation, look-up, versioned edits and (soft) deletion of users, and the
-//! tenants they live in.
+//! The account store: creation, look-up, listings, versioned edits and (soft) deletion of
+//! users, and the tenant tree they live in.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -8,6 +8,9 @@ use uuid::Uuid;
 use crate::clock::rfc3339_now;
 use crate::config::{SeedTenant, SeedUser};
 use crate::error::StoreError;
+use crate::listing::{Listing, TenantUsersQuery, UserFilter};
+use crate::tenant::Tenant;
+use crate::tenant_tree::TenantTree;
 use crate::user::{is_valid_user_id, User, UserUpdate};
 
 /// All users ever created, deleted ones included, by id; and every known tenant.
@@ -16,30 +19,21 @@ pub struct UserStore {
     users: BTreeMap<String, User>,
     /// Tenants seeded on their own, plus every tenant a user was created in: a tenant listing
     /// tells an unknown tenant (404) from an empty one.
-    tenants: BTreeSet<String>,
+    tenants: TenantTree,
 }
 
-/// One page of a tenant's live users, in id order.
+/// One page of a `GET /users` listing, in id order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TenantPage {
+pub struct UserPage {
     pub users: Vec<User>,
     /// Whether more users follow the last one of this page.
     pub more: bool,
 }
 
 impl UserStore {
-    /// Makes a tenant known (again: adding a known one changes nothing).
-    pub fn add_tenant(&mut self, tenant_id: &str) -> Result<(), StoreError> {
-        if !is_valid_user_id(tenant_id) {
-            return Err(StoreError::InvalidTenantId(tenant_id.to_owned()));
-        }
-        self.tenants.insert(tenant_id.to_owned());
-        Ok(())
-    }
-
-    /// Makes a tenant known and creates its generated users.
+    /// Makes a tenant known (or re-places a known one) and creates its generated users.
     pub fn seed_tenant(&mut self, seed: &SeedTenant) -> Result<Vec<User>, StoreError> {
-        self.add_tenant(&seed.id)?;
+        self.tenants.seed(seed)?;
         (1..=seed.users)
             .map(|i| {
                 self.add(&SeedUser {
@@ -52,37 +46,75 @@ impl UserStore {
 
     /// Every known tenant, in id order.
     pub fn tenants(&self) -> Vec<String> {
-        self.tenants.iter().cloned().collect()
+        self.tenants.ids()
     }
 
-    /// Up to `limit` live users of a known tenant whose ids sort after `after`.
-    pub fn tenant_page(
+    /// A known tenant, and whether any tenant is nested in it.
+    pub fn tenant(&self, id: &str) -> Result<(Tenant, bool), StoreError> {
+        let tenant = self.tenants.check(id)?.clone();
+        let has_children = self.tenants.has_children(id);
+        Ok((tenant, has_children))
+    }
+
+    /// The ids `GET /tenants/{tenant_id}/users` answers, in the query's order.
+    pub fn tenant_user_ids(
         &self,
         tenant_id: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<TenantPage, StoreError> {
-        self.check_tenant(tenant_id)?;
-        let mut live = self
+        query: &TenantUsersQuery,
+    ) -> Result<Vec<String>, StoreError> {
+        self.tenants.check(tenant_id)?;
+        let tenants = if query.include_grand_children {
+            self.tenants.with_grand_children(tenant_id)
+        } else {
+            BTreeSet::from([tenant_id.to_owned()])
+        };
+        let mut users: Vec<&User> = self
             .users
             .values()
-            .filter(|u| !u.is_deleted() && u.tenant_id == tenant_id)
-            .filter(|u| after.is_none_or(|after| u.id.as_str() > after));
-        let users: Vec<User> = live.by_ref().take(limit).cloned().collect();
-        Ok(TenantPage {
-            users,
-            more: live.next().is_some(),
-        })
+            .filter(|u| tenants.contains(&u.tenant_id))
+            .filter(|u| query.allow_deleted || !u.is_deleted())
+            .collect();
+        query.order.sort(&mut users);
+        Ok(users.into_iter().map(|u| u.id.clone()).collect())
     }
 
-    fn check_tenant(&self, tenant_id: &str) -> Result<(), StoreError> {
-        if !is_valid_user_id(tenant_id) {
-            return Err(StoreError::InvalidTenantId(tenant_id.to_owned()));
-        }
-        if !self.tenants.contains(tenant_id) {
-            return Err(StoreError::TenantNotFound(tenant_id.to_owned()));
-        }
-        Ok(())
+    /// Up to `limit` users of a `GET /users` listing whose ids sort after `after`.
+    pub fn users_page(
+        &self,
+        listing: &Listing,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<UserPage, StoreError> {
+        let tenants: Option<BTreeSet<String>> = match &listing.filter {
+            UserFilter::All => None,
+            UserFilter::Subtree { root } => {
+                self.tenants.check(root)?;
+                Some(self.tenants.subtree(root))
+            }
+            UserFilter::ExternalIds { tenant_id, .. } => {
+                self.tenants.check(tenant_id)?;
+                Some(BTreeSet::from([tenant_id.clone()]))
+            }
+        };
+        let external_ids = match &listing.filter {
+            UserFilter::ExternalIds { external_ids, .. } => Some(external_ids),
+            _ => None,
+        };
+        let mut selected = self
+            .users
+            .values()
+            .filter(|u| listing.allow_deleted || !u.is_deleted())
+            .filter(|u| tenants.as_ref().is_none_or(|t| t.contains(&u.tenant_id)))
+            .filter(|u| {
+                external_ids
+                    .is_none_or(|ids| u.external_id.as_ref().is_some_and(|e| ids.contains(e)))
+            })
+            .filter(|u| after.is_none_or(|after| u.id.as_str() > after));
+        let users: Vec<User> = selected.by_ref().take(limit).cloned().collect();
+        Ok(UserPage {
+            users,
+            more: selected.next().is_some(),
+        })
     }
 
     /// Creates a user from a seed; the id is generated when the seed has none.
@@ -99,7 +131,7 @@ impl UserStore {
             None => Uuid::new_v4().to_string(),
         };
         let user = User::from_seed(id.clone(), seed, &rfc3339_now());
-        self.add_tenant(&user.tenant_id)?;
+        self.tenants.ensure(&user.tenant_id)?;
         self.users.insert(id, user.clone());
         Ok(user)
     }
@@ -117,14 +149,15 @@ impl UserStore {
         }
     }
 
-    /// Every live (not deleted) user among `ids`, in the order asked, each once.
-    pub fn live_among(&self, ids: &[String]) -> Vec<User> {
+    /// Every user among `ids` (live ones, or deleted ones too with `allow_deleted`), in the
+    /// order asked, each once.
+    pub fn among(&self, ids: &[String], allow_deleted: bool) -> Vec<User> {
         let mut seen = Vec::new();
         for id in ids {
             if seen.iter().any(|u: &User| &u.id == id) {
                 continue;
             }
-            if let Ok(user) = self.visible(id, false) {
+            if let Ok(user) = self.visible(id, allow_deleted) {
                 seen.push(user.clone());
             }
         }
@@ -245,47 +278,77 @@ mod tests {
     }
 
     #[test]
-    fn tenants_are_known_from_their_users_or_on_their_own_and_paged_in_id_order() {
+    fn listings_ignore_no_tenant_and_page_in_id_order() {
         const TENANT: &str = "7e4a0700-0000-4000-8000-000000000005";
-        const EMPTY: &str = "7e4a0700-0000-4000-8000-000000000006";
+        const UNIT: &str = "7e4a0700-0000-4000-8000-000000000006";
         let mut store = store_with_user(true);
-        for i in 0..5 {
-            let seed = SeedUser {
-                tenant_id: Some(TENANT.to_owned()),
-                ..SeedUser::new(format!("u{i}"))
-            };
-            store.add(&seed).expect("valid");
-        }
-        store.add_tenant(EMPTY).expect("valid");
-        let first = store.tenant_page(TENANT, None, 3).expect("known");
-        assert_eq!((first.users.len(), first.more), (3, true));
-        let last_id = first.users[2].id.clone();
-        let rest = store.tenant_page(TENANT, Some(&last_id), 3).expect("known");
+        store
+            .seed_tenant(&SeedTenant::new(TENANT, 3))
+            .expect("valid");
+        let unit = SeedTenant {
+            parent_id: Some(TENANT.to_owned()),
+            ..SeedTenant::new(UNIT, 2)
+        };
+        store.seed_tenant(&unit).expect("valid");
+        let all = Listing {
+            filter: UserFilter::All,
+            allow_deleted: false,
+        };
+        let first = store.users_page(&all, None, 4).expect("listing");
+        assert_eq!((first.users.len(), first.more), (4, true));
+        let last_id = first.users[3].id.clone();
+        let rest = store.users_page(&all, Some(&last_id), 4).expect("listing");
         assert_eq!((rest.users.len(), rest.more), (2, false));
         assert!(first
             .users
             .iter()
             .chain(&rest.users)
             .is_sorted_by(|a, b| a.id < b.id));
-        assert_eq!(
-            store.tenant_page(EMPTY, None, 3).expect("known"),
-            TenantPage {
-                users: Vec::new(),
-                more: false
-            }
-        );
-        let unknown = "7e4a0700-0000-4000-8000-000000000007";
-        assert_eq!(
-            store.tenant_page(unknown, None, 3),
-            Err(StoreError::TenantNotFound(unknown.to_owned()))
-        );
+        let subtree = Listing {
+            filter: UserFilter::Subtree {
+                root: TENANT.to_owned(),
+            },
+            allow_deleted: false,
+        };
+        let page = store.users_page(&subtree, None, 100).expect("known");
+        assert_eq!(page.users.len(), 5, "the tenant's and its unit's");
+        let unknown = Listing {
+            filter: UserFilter::Subtree {
+                root: "7e4a0700-0000-4000-8000-000000000007".to_owned(),
+            },
+            allow_deleted: false,
+        };
         assert!(matches!(
-            store.add_tenant("Tenant"),
-            Err(StoreError::InvalidTenantId(_))
+            store.users_page(&unknown, None, 1),
+            Err(StoreError::TenantNotFound(_))
         ));
+        let own = TenantUsersQuery::default();
+        assert_eq!(store.tenant_user_ids(TENANT, &own).expect("known").len(), 3);
+        let nested = TenantUsersQuery {
+            include_grand_children: true,
+            ..own
+        };
+        assert_eq!(
+            store.tenant_user_ids(TENANT, &nested).expect("known").len(),
+            5
+        );
         store.console_delete(&last_id).expect("live");
-        let after_delete = store.tenant_page(TENANT, None, 10).expect("known");
-        assert_eq!(after_delete.users.len(), 4, "deleted users are not listed");
+        assert_eq!(
+            store.users_page(&all, None, 100).expect("all").users.len(),
+            5
+        );
+        let with_deleted = Listing {
+            allow_deleted: true,
+            ..all
+        };
+        assert_eq!(
+            store
+                .users_page(&with_deleted, None, 100)
+                .expect("all")
+                .users
+                .len(),
+            6
+        );
     }
 
     #[test]

@@ -89,6 +89,8 @@ pub struct User {
     pub business_types: Vec<String>,
     pub notifications: Vec<String>,
     pub idp_id: String,
+    /// Shown only when set: the API's `user` schema has no null for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     pub personal_tenant_id: Option<String>,
     pub mfa_status: String,

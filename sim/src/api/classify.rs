@@ -5,17 +5,18 @@ use axum::extract::Query;
 use axum::http::{Method, Uri};
 
 use super::users::split_ids;
-use super::{TENANT_USERS_PATH, TOKEN_PATH, USERS_PATH, USER_PATH};
+use super::{TENANT_PATH, TENANT_USERS_PATH, TOKEN_PATH, USERS_PATH, USER_PATH};
 use crate::calls::Endpoint;
 
 /// Which endpoint a routed request is, by method and route pattern (`GET /users` refined below).
-const ROUTES: [(Method, &str, Endpoint); 6] = [
+const ROUTES: [(Method, &str, Endpoint); 7] = [
     (Method::POST, TOKEN_PATH, Endpoint::Token),
     (Method::GET, USER_PATH, Endpoint::GetUser),
     (Method::PUT, USER_PATH, Endpoint::PutUser),
     (Method::DELETE, USER_PATH, Endpoint::DeleteUser),
     (Method::GET, USERS_PATH, Endpoint::ListUsers),
     (Method::GET, TENANT_USERS_PATH, Endpoint::TenantUsers),
+    (Method::GET, TENANT_PATH, Endpoint::GetTenant),
 ];
 
 /// A request as the call counters see it.

@@ -86,7 +86,9 @@ impl From<StoreError> for ApiError {
             }
             StoreError::NotDisabled => ApiError::new(StatusCode::BAD_REQUEST, 1006, message),
             StoreError::Duplicate(_) => ApiError::new(StatusCode::CONFLICT, "conflict", message),
-            StoreError::InvalidId(_) | StoreError::EmptyLogin => ApiError::bad_request(message),
+            StoreError::InvalidId(_) | StoreError::EmptyLogin | StoreError::TenantCycle(_) => {
+                ApiError::bad_request(message)
+            }
             StoreError::InvalidTenantId(_) => ApiError::invalid_field("tenant_id", message),
         }
     }
@@ -130,8 +132,11 @@ impl OAuthError {
         }
     }
 
-    pub fn invalid_client(description: impl Into<String>) -> Self {
-        OAuthError::new(StatusCode::UNAUTHORIZED, "invalid_client", description)
+    /// Failed client authentication. The vendor's `tokenError` schema allows only
+    /// `totp_setup_required`, `totp_required`, `invalid_totp`, `access_denied` and
+    /// `invalid_request` (not RFC 6749's `invalid_client`), so the simulator answers these.
+    pub fn access_denied(description: impl Into<String>) -> Self {
+        OAuthError::new(StatusCode::UNAUTHORIZED, "access_denied", description)
     }
 
     pub fn invalid_request(description: impl Into<String>) -> Self {
@@ -141,8 +146,7 @@ impl OAuthError {
     /// The answer an injected `status` fault gives on the token endpoint.
     pub fn for_status(status: StatusCode) -> Self {
         let error = match status.as_u16() {
-            401 => "invalid_client",
-            403 => "unauthorized_client",
+            401 | 403 => "access_denied",
             429 => "too_many_requests",
             503 => "temporarily_unavailable",
             500..=599 => "server_error",

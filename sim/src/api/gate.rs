@@ -1,6 +1,7 @@
 //! The gate every account-API request passes before its handler: it counts the call, applies
-//! the global latency, serves an injected fault if one is booked, then checks the bearer token
-//! (all but the token endpoint).
+//! the global latency, serves an injected fault if one is booked (or a 404 for `GET /users`
+//! while the batch endpoint is made absent), then checks the bearer token (all but the token
+//! endpoint).
 
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::classify::{classify, Classified};
 use super::errors::{ApiError, OAuthError};
+use super::USERS_PATH;
 use crate::calls::Endpoint;
 use crate::faults::{Fault, FaultKind, OVERSIZED_BODY_BYTES};
 use crate::server::ConnectionKill;
@@ -39,6 +41,11 @@ pub async fn gate(State(state): State<SimState>, request: Request, next: Next) -
                 return response;
             }
         }
+    }
+    let users_route = matches!(endpoint, Endpoint::BatchUsers | Endpoint::ListUsers);
+    if users_route && state.take_batch_endpoint_absent() {
+        // A server without `FetchUsersBatch` routes the request nowhere, token or not.
+        return ApiError::not_found(format!("No such endpoint: GET {USERS_PATH}")).into_response();
     }
     if endpoint != Endpoint::Token {
         if let Err(err) = authorize(&state, request.headers()) {

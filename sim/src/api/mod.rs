@@ -4,6 +4,7 @@ mod classify;
 mod errors;
 mod gate;
 mod paging;
+mod params;
 mod tenants;
 mod token;
 mod update_body;
@@ -13,7 +14,7 @@ use axum::routing::{get, post};
 use axum::{middleware, Router};
 
 pub use errors::{ApiError, OAuthError};
-pub use paging::{DEFAULT_LIMIT, MAX_LIMIT};
+pub use paging::DEFAULT_LIMIT;
 pub use users::MAX_BATCH_IDS;
 
 use crate::state::SimState;
@@ -22,6 +23,7 @@ pub(crate) const TOKEN_PATH: &str = "/api/2/idp/token";
 pub(crate) const USERS_PATH: &str = "/api/2/users";
 pub(crate) const USER_PATH: &str = "/api/2/users/{id}";
 pub(crate) const TENANT_USERS_PATH: &str = "/api/2/tenants/{tenant_id}/users";
+pub(crate) const TENANT_PATH: &str = "/api/2/tenants/{tenant_id}";
 
 /// The `/api/2` routes.
 pub fn router(state: SimState) -> Router {
@@ -35,6 +37,7 @@ pub fn router(state: SimState) -> Router {
                 .delete(users::delete_user),
         )
         .route(TENANT_USERS_PATH, get(tenants::user_ids))
+        .route(TENANT_PATH, get(tenants::get_tenant))
         .route_layer(middleware::from_fn_with_state(state.clone(), gate::gate))
         .with_state(state)
 }

@@ -1,68 +1,94 @@
-//! Paging of `GET /api/2/users?tenant_id=`: `limit` (default 100) and an opaque `after` cursor
-//! in the query, `paging.cursors.after` in the answer while more remain.
+//! Paging of `GET /api/2/users` listings: `limit` (at least 1, default 2000) and an opaque
+//! `after` cursor that carries the whole listing (filters, `lod`, page size), so a client
+//! sends it alone; `paging.cursors.after` in the answer while more remain.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+use serde::{Deserialize, Serialize};
 
 use super::errors::ApiError;
+use crate::listing::Listing;
+use crate::lod::Lod;
 
 /// Users per page when the query gives no `limit`.
-pub const DEFAULT_LIMIT: usize = 100;
-/// The largest `limit` accepted.
-pub const MAX_LIMIT: usize = 1000;
+pub const DEFAULT_LIMIT: usize = 2000;
 
-/// What a cursor holds before it is encoded, so that a user id alone is not a cursor.
-const CURSOR_PREFIX: &str = "after-user:";
+/// What a cursor holds before it is encoded: where the listing stopped, and what it lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    /// The id of the last user of the page before.
+    pub after: String,
+    pub listing: Listing,
+    pub lod: Lod,
+    pub limit: usize,
+}
 
 /// The page size a query asks for.
-pub fn limit(raw: Option<&str>) -> Result<usize, ApiError> {
+pub fn limit(raw: Option<&str>) -> Result<Option<usize>, ApiError> {
     let Some(raw) = raw else {
-        return Ok(DEFAULT_LIMIT);
+        return Ok(None);
     };
     raw.parse::<usize>()
         .ok()
-        .filter(|n| (1..=MAX_LIMIT).contains(n))
+        .filter(|n| *n >= 1)
+        .map(Some)
         .ok_or_else(|| {
             ApiError::invalid_field(
                 "limit",
-                format!("'limit' must be an integer from 1 to {MAX_LIMIT}, got {raw:?}"),
+                format!("'limit' must be an integer of at least 1, got {raw:?}"),
             )
         })
 }
 
-/// The cursor that resumes a listing after the user `id`. Standard base64, so it carries
-/// characters (`+`, `/`, `=`) that a client must percent-encode in a query.
-pub fn cursor_after(id: &str) -> String {
-    STANDARD.encode(format!("{CURSOR_PREFIX}{id}"))
-}
+impl Cursor {
+    /// The cursor as the API hands it out: standard base64, so it carries characters (`+`,
+    /// `/`, `=`) that a client must percent-encode in a query.
+    pub fn encode(&self) -> String {
+        // A struct of strings, numbers and enums: serialization cannot fail.
+        STANDARD.encode(serde_json::to_vec(self).unwrap_or_default())
+    }
 
-/// The user id a cursor resumes after.
-pub fn decode_cursor(raw: &str) -> Result<String, ApiError> {
-    STANDARD
-        .decode(raw)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.strip_prefix(CURSOR_PREFIX).map(str::to_owned))
-        .ok_or_else(|| ApiError::invalid_field("after", "'after' is not a cursor this API gave"))
+    /// A cursor this API gave.
+    pub fn decode(raw: &str) -> Result<Cursor, ApiError> {
+        STANDARD
+            .decode(raw)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .ok_or_else(|| {
+                ApiError::invalid_field("after", "'after' is not a cursor this API gave")
+            })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::listing::UserFilter;
 
     #[test]
     fn cursors_round_trip_and_strangers_are_refused() {
-        let id = "a11ce000-0000-4000-8000-000000000001";
-        assert_eq!(decode_cursor(&cursor_after(id)).expect("ours"), id);
-        assert!(decode_cursor(id).is_err());
-        assert!(decode_cursor("bm90IGEgY3Vyc29y").is_err());
+        let cursor = Cursor {
+            after: "a11ce000-0000-4000-8000-000000000001".to_owned(),
+            listing: Listing {
+                filter: UserFilter::Subtree {
+                    root: "7e4a0700-0000-4000-8000-000000000005".to_owned(),
+                },
+                allow_deleted: false,
+            },
+            lod: Lod::Basic,
+            limit: 5,
+        };
+        assert_eq!(Cursor::decode(&cursor.encode()).expect("ours"), cursor);
+        assert!(Cursor::decode(&cursor.after).is_err());
+        assert!(Cursor::decode("bm90IGEgY3Vyc29y").is_err());
     }
 
     #[test]
-    fn limits_default_to_100_and_stay_in_range() {
-        assert_eq!(limit(None).expect("default"), 100);
-        assert_eq!(limit(Some("250")).expect("in range"), 250);
-        for bad in ["0", "1001", "-1", "ten"] {
+    fn limits_are_at_least_one_and_have_no_maximum() {
+        assert_eq!(limit(None).expect("none"), None);
+        assert_eq!(limit(Some("250")).expect("in range"), Some(250));
+        assert_eq!(limit(Some("5000")).expect("no maximum"), Some(5000));
+        for bad in ["0", "-1", "ten", ""] {
             assert!(limit(Some(bad)).is_err(), "{bad}");
         }
     }

@@ -41,18 +41,16 @@ fn grant(
         form.map_err(|rejection| OAuthError::invalid_request(rejection.body_text()))?;
     let (client_id, client_secret) = client_credentials(headers, &form)?;
     if !state.client_matches(&client_id, &client_secret) {
-        return Err(OAuthError::invalid_client(
+        return Err(OAuthError::access_denied(
             "Client authentication failed: unknown client or wrong secret",
         ));
     }
     match form.grant_type.as_deref() {
         Some("client_credentials") => {}
         Some(other) => {
-            return Err(OAuthError::new(
-                axum::http::StatusCode::BAD_REQUEST,
-                "unsupported_grant_type",
-                format!("Grant type {other:?} is not supported; use client_credentials"),
-            ))
+            return Err(OAuthError::invalid_request(format!(
+                "Grant type {other:?} is not supported; use client_credentials"
+            )))
         }
         None => return Err(OAuthError::invalid_request("grant_type is required")),
     }
@@ -70,11 +68,11 @@ fn client_credentials(
 ) -> Result<(String, String), OAuthError> {
     if let Some(value) = headers.get(header::AUTHORIZATION) {
         return basic_credentials(value)
-            .ok_or_else(|| OAuthError::invalid_client("Malformed Basic authorization header"));
+            .ok_or_else(|| OAuthError::access_denied("Malformed Basic authorization header"));
     }
     match (&form.client_id, &form.client_secret) {
         (Some(id), Some(secret)) => Ok((id.clone(), secret.clone())),
-        _ => Err(OAuthError::invalid_client(
+        _ => Err(OAuthError::access_denied(
             "Client authentication is required (HTTP Basic or client_id/client_secret)",
         )),
     }

@@ -1,5 +1,7 @@
-//! The user endpoints: `GET`, `PUT`, `DELETE /api/2/users/{id}`, and `GET /api/2/users` with
-//! `uuids=` (a batch read) or `tenant_id=` (a tenant's live users, paged).
+//! The user endpoints: `GET`, `PUT`, `DELETE /api/2/users/{id}`, and `GET /api/2/users`
+//! (`FetchUsersBatch`): with `uuids=` a batch read, else a paged listing of every user the
+//! client sees, narrowed only by `subtree_root_tenant_id` or by `external_ids` with
+//! `tenant_id` (`tenant_id` alone is not a filter), at the `lod` asked.
 
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
@@ -10,10 +12,14 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::errors::ApiError;
-use super::{paging, update_body};
+use super::paging::{self, Cursor};
+use super::params::{check_id, optional_flag, query_error};
+use super::update_body;
 use crate::clock::rfc3339_now;
+use crate::listing::{Listing, UserFilter};
+use crate::lod::Lod;
 use crate::state::SimState;
-use crate::user::{is_valid_user_id, User, UserUpdate};
+use crate::user::{is_valid_user_id, UserUpdate};
 
 /// Most ids one batch read may ask for.
 pub const MAX_BATCH_IDS: usize = 100;
@@ -34,8 +40,12 @@ pub struct DeleteQuery {
 pub struct ListQuery {
     uuids: Option<String>,
     tenant_id: Option<String>,
+    subtree_root_tenant_id: Option<String>,
+    external_ids: Option<String>,
     limit: Option<String>,
     after: Option<String>,
+    lod: Option<String>,
+    allow_deleted: Option<String>,
 }
 
 pub async fn get_user(
@@ -43,12 +53,9 @@ pub async fn get_user(
     Path(id): Path<String>,
     query: Result<Query<GetQuery>, QueryRejection>,
 ) -> ApiResult<Json<Value>> {
-    check_id(&id)?;
+    check_id("user_id", &id)?;
     let Query(query) = query.map_err(query_error)?;
-    let allow_deleted = match query.allow_deleted.as_deref() {
-        None => false,
-        Some(raw) => flag("allow_deleted", raw)?,
-    };
+    let allow_deleted = optional_flag("allow_deleted", query.allow_deleted.as_deref())?;
     let user = state.visible_user(&id, allow_deleted)?;
     Ok(Json(user.to_json()))
 }
@@ -59,7 +66,7 @@ pub async fn put_user(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
-    check_id(&id)?;
+    check_id("user_id", &id)?;
     require_json(&headers)?;
     let body: Value = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request(format!("Request body is not valid JSON: {e}")))?;
@@ -77,7 +84,7 @@ pub async fn delete_user(
     Path(id): Path<String>,
     query: Result<Query<DeleteQuery>, QueryRejection>,
 ) -> ApiResult<StatusCode> {
-    check_id(&id)?;
+    check_id("user_id", &id)?;
     let Query(query) = query.map_err(query_error)?;
     let raw = query.version.ok_or_else(|| {
         ApiError::invalid_field("version", "Query parameter 'version' is required")
@@ -97,19 +104,21 @@ pub async fn list_users(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> ApiResult<Json<Value>> {
     let Query(query) = query.map_err(query_error)?;
-    let (items, next) = match (&query.uuids, &query.tenant_id) {
-        (Some(_), Some(_)) => {
-            return Err(ApiError::bad_request(
-                "'uuids' cannot be combined with tenant filters",
-            ))
+    let lod = query
+        .lod
+        .as_deref()
+        .map(str::parse::<Lod>)
+        .transpose()
+        .map_err(|message| ApiError::invalid_field("lod", message))?;
+    let allow_deleted = optional_flag("allow_deleted", query.allow_deleted.as_deref())?;
+    let (items, next) = match &query.uuids {
+        Some(uuids) => {
+            exclusive_with_uuids(&query)?;
+            let ids = batch_ids(uuids)?;
+            let items = state.batch_items(&ids, allow_deleted, lod.unwrap_or_default());
+            (items, None)
         }
-        (Some(uuids), None) => (state.batch_users(&batch_ids(uuids)?), None),
-        (None, Some(tenant_id)) => tenant_page(&state, tenant_id, &query)?,
-        (None, None) => {
-            return Err(ApiError::bad_request(
-                "One of 'uuids' or 'tenant_id' is required",
-            ))
-        }
+        None => listing_page(&state, &query, lod, allow_deleted)?,
     };
     let cursors = match next {
         Some(after) => json!({ "after": after }),
@@ -117,29 +126,95 @@ pub async fn list_users(
     };
     Ok(Json(json!({
         "timestamp": rfc3339_now(),
-        "items": items.iter().map(User::to_json).collect::<Vec<_>>(),
+        "items": items,
         "paging": { "cursors": cursors },
     })))
 }
 
-/// One page of a tenant's live users, and the cursor of the next page if more remain.
-fn tenant_page(
+/// `uuids` is mutually exclusive with `subtree_root_tenant_id`, `external_ids` and `tenant_id`.
+fn exclusive_with_uuids(query: &ListQuery) -> ApiResult<()> {
+    let others = [
+        ("subtree_root_tenant_id", &query.subtree_root_tenant_id),
+        ("external_ids", &query.external_ids),
+        ("tenant_id", &query.tenant_id),
+    ];
+    match others.iter().find(|(_, value)| value.is_some()) {
+        Some((name, _)) => Err(ApiError::invalid_field(
+            "uuids",
+            format!("'uuids' is mutually exclusive with '{name}'"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The listing a query asks for: from its cursor when it has one (which carries everything),
+/// else from its filters.
+fn listing_of(query: &ListQuery, allow_deleted: bool) -> ApiResult<Listing> {
+    let filter = match (&query.subtree_root_tenant_id, &query.external_ids) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid_field(
+                "external_ids",
+                "'external_ids' is mutually exclusive with 'subtree_root_tenant_id'",
+            ))
+        }
+        (Some(root), None) => UserFilter::Subtree { root: root.clone() },
+        (None, Some(external_ids)) => {
+            let tenant_id = query.tenant_id.clone().ok_or_else(|| {
+                ApiError::invalid_field(
+                    "tenant_id",
+                    "'tenant_id' is required when searching by 'external_ids'",
+                )
+            })?;
+            UserFilter::ExternalIds {
+                tenant_id,
+                external_ids: split_ids(external_ids).map(str::to_owned).collect(),
+            }
+        }
+        // `tenant_id` alone: "Not used otherwise."
+        (None, None) => UserFilter::All,
+    };
+    Ok(Listing {
+        filter,
+        allow_deleted,
+    })
+}
+
+/// One page of a listing, and the cursor of the next page if more remain.
+fn listing_page(
     state: &SimState,
-    tenant_id: &str,
     query: &ListQuery,
-) -> ApiResult<(Vec<User>, Option<String>)> {
+    lod: Option<Lod>,
+    allow_deleted: bool,
+) -> ApiResult<(Vec<Value>, Option<String>)> {
     let limit = paging::limit(query.limit.as_deref())?;
-    let after = query
-        .after
-        .as_deref()
-        .map(paging::decode_cursor)
-        .transpose()?;
-    let page = state.tenant_page(tenant_id, after.as_deref(), limit)?;
+    let (listing, after, lod, limit) = match query.after.as_deref() {
+        Some(raw) => {
+            let cursor = Cursor::decode(raw)?;
+            let limit = limit.unwrap_or(cursor.limit);
+            let lod = lod.unwrap_or(cursor.lod);
+            (cursor.listing, Some(cursor.after), lod, limit)
+        }
+        None => (
+            listing_of(query, allow_deleted)?,
+            None,
+            lod.unwrap_or_default(),
+            limit.unwrap_or(paging::DEFAULT_LIMIT),
+        ),
+    };
+    let page = state.users_page(&listing, after.as_deref(), limit)?;
     let next = match page.users.last() {
-        Some(last) if page.more => Some(paging::cursor_after(&last.id)),
+        Some(last) if page.more => Some(
+            Cursor {
+                after: last.id.clone(),
+                listing,
+                lod,
+                limit,
+            }
+            .encode(),
+        ),
         _ => None,
     };
-    Ok((page.users, next))
+    Ok((page.users.iter().map(|u| lod.item(u)).collect(), next))
 }
 
 /// The ids of `uuids=a,b,c`: each a lowercase UUID, at most [`MAX_BATCH_IDS`].
@@ -174,17 +249,6 @@ pub(super) fn split_ids(raw: &str) -> impl Iterator<Item = &str> {
     raw.split(',').map(str::trim).filter(|id| !id.is_empty())
 }
 
-fn check_id(id: &str) -> ApiResult<()> {
-    if is_valid_user_id(id) {
-        Ok(())
-    } else {
-        Err(ApiError::invalid_field(
-            "user_id",
-            format!("'{id}' does not match '^[0-9a-f]{{8}}-([0-9a-f]{{4}}-){{3}}[0-9a-f]{{12}}$'"),
-        ))
-    }
-}
-
 fn require_json(headers: &HeaderMap) -> ApiResult<()> {
     let is_json = headers
         .get(header::CONTENT_TYPE)
@@ -200,19 +264,4 @@ fn require_json(headers: &HeaderMap) -> ApiResult<()> {
             "Content-Type must be application/json",
         ))
     }
-}
-
-fn flag(name: &str, raw: &str) -> ApiResult<bool> {
-    match raw {
-        "true" | "1" => Ok(true),
-        "false" | "0" => Ok(false),
-        _ => Err(ApiError::invalid_field(
-            name,
-            format!("'{name}' must be true or false, got {raw:?}"),
-        )),
-    }
-}
-
-fn query_error(rejection: QueryRejection) -> ApiError {
-    ApiError::bad_request(rejection.body_text())
 }

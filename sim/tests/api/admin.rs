@@ -151,7 +151,7 @@ fn admin_reads_and_resets_call_counts() {
     assert_eq!(
         calls,
         json!({"token": 1, "get_user": 1, "put_user": 0, "list_users": 0, "batch_users": 0,
-               "delete_user": 0, "tenant_users": 0, "batch_user_ids": 0})
+               "delete_user": 0, "tenant_users": 0, "get_tenant": 0, "batch_user_ids": 0})
     );
     let reset = admin(&sim, "POST", "/admin/calls/reset", None);
     assert_eq!(reset.status, 200);

@@ -301,7 +301,10 @@ fn batch_faults_hit_batch_reads_and_not_tenant_listings() {
     let sim = sim_with_alice();
     let api = Api::login(&sim);
     sim.inject(Fault::status(Endpoint::BatchUsers, 503).times(1));
-    let listing = format!("/api/2/users?tenant_id={}", acronis_sim::DEFAULT_TENANT_ID);
+    let listing = format!(
+        "/api/2/users?subtree_root_tenant_id={}",
+        acronis_sim::DEFAULT_TENANT_ID
+    );
     assert_eq!(api.get(&listing).status, 200, "a listing passes");
     assert_eq!(api.get(&user_path(ALICE)).status, 200);
     let batch_path = format!("/api/2/users?uuids={ALICE}");
@@ -386,4 +389,91 @@ fn hides_are_booked_over_the_admin_api_and_cleared() {
 #[should_panic(expected = "not found")]
 fn hiding_an_unknown_user_panics_in_the_helper() {
     sim_with_alice().hide_from_batches(NOBODY, 1);
+}
+
+#[test]
+fn malformed_items_spoil_only_their_own_batch_item() {
+    let sim = sim_with_alice();
+    let bob = sim.add_user(SeedUser::new("bob"));
+    let bob = bob["id"].as_str().expect("id").to_owned();
+    sim.malform_in_batches(ALICE, 1);
+    let api = Api::login(&sim);
+    let batch = api.get(&format!("/api/2/users?uuids={ALICE},{bob}&lod=basic"));
+    assert_eq!(batch.status, 200);
+    let items = batch.json()["items"].clone();
+    let version_of = |id: &str| {
+        items
+            .as_array()
+            .and_then(|items| items.iter().find(|i| i["id"] == id))
+            .map(|item| item["version"].clone())
+    };
+    assert_eq!(version_of(ALICE), Some(json!("v1")), "not a number");
+    assert_eq!(version_of(&bob), Some(json!(1)));
+    assert_eq!(
+        api.get(&user_path(ALICE)).json()["version"],
+        1,
+        "its own address is fine"
+    );
+    let again = api.get(&format!("/api/2/users?uuids={ALICE}")).json();
+    assert_eq!(again["items"][0]["version"], 1, "used up");
+    let by_admin = json!({"user_id": ALICE, "times": 2});
+    let view = admin(
+        &sim,
+        "POST",
+        "/admin/faults/malformed-in-batches",
+        Some(&by_admin),
+    );
+    assert_eq!(
+        view.json()["malformed_in_batches"],
+        json!([{"user_id": ALICE, "times": 2}])
+    );
+    let unknown = json!({"user_id": NOBODY});
+    let refused = admin(
+        &sim,
+        "POST",
+        "/admin/faults/malformed-in-batches",
+        Some(&unknown),
+    );
+    assert_eq!(refused.status, 404);
+}
+
+#[test]
+fn an_absent_batch_endpoint_answers_404_until_cleared_and_is_counted() {
+    let sim = sim_with_alice();
+    let api = Api::login(&sim);
+    sim.set_batch_endpoint_absent(true);
+    let batch = api.get(&format!("/api/2/users?uuids={ALICE}"));
+    assert_eq!(batch.status, 404);
+    assert_eq!(batch.json()["error"]["domain"], "PlatformAccountServer");
+    assert_eq!(
+        api.get("/api/2/users").status,
+        404,
+        "listings too: GET /users is absent"
+    );
+    assert_eq!(
+        api.get(&user_path(ALICE)).status,
+        200,
+        "single reads still work"
+    );
+    assert_eq!((sim.calls().batch_users, sim.calls().list_users), (1, 1));
+    assert!(sim.faults().batch_endpoint_absent);
+    assert_eq!(sim.faults().consumed, 2);
+    sim.clear_faults();
+    assert_eq!(api.get(&format!("/api/2/users?uuids={ALICE}")).status, 200);
+    let by_admin = admin(
+        &sim,
+        "POST",
+        "/admin/faults/batch-endpoint-absent",
+        Some(&json!({})),
+    );
+    assert_eq!(by_admin.json()["batch_endpoint_absent"], true);
+    assert_eq!(api.get(&format!("/api/2/users?uuids={ALICE}")).status, 404);
+    let back = json!({"absent": false});
+    admin(
+        &sim,
+        "POST",
+        "/admin/faults/batch-endpoint-absent",
+        Some(&back),
+    );
+    assert_eq!(api.get(&format!("/api/2/users?uuids={ALICE}")).status, 200);
 }

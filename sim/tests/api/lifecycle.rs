@@ -64,12 +64,14 @@ fn batch_read_limits_and_validates_ids() {
         api.get(&format!("/api/2/users?uuids={ALICE},nope")).status,
         400
     );
-    assert_eq!(api.get("/api/2/users").status, 400);
-    let tenant = api.get(&format!(
-        "/api/2/users?uuids={ALICE}&tenant_id={}",
-        acronis_sim::DEFAULT_TENANT_ID
-    ));
-    assert_eq!(tenant.status, 400);
+    for other in ["tenant_id", "subtree_root_tenant_id", "external_ids"] {
+        let reply = api.get(&format!(
+            "/api/2/users?uuids={ALICE}&{other}={}",
+            acronis_sim::DEFAULT_TENANT_ID
+        ));
+        assert_eq!(reply.status, 400, "uuids with {other}");
+        assert_eq!(reply.json()["error"]["details"]["field"], "uuids");
+    }
 }
 
 #[test]
@@ -120,6 +122,10 @@ fn every_request_is_counted_per_endpoint() {
         "/api/2/users?tenant_id={}",
         acronis_sim::DEFAULT_TENANT_ID
     ));
+    api.get(&format!(
+        "/api/2/tenants/{}",
+        acronis_sim::DEFAULT_TENANT_ID
+    ));
     api.delete(&format!("{path}?version=1"));
     api.delete(&format!("{path}?version=1"));
     assert_eq!(
@@ -132,6 +138,7 @@ fn every_request_is_counted_per_endpoint() {
             batch_users: 2,
             delete_user: 2,
             tenant_users: 0,
+            get_tenant: 1,
             batch_user_ids: 3,
         }
     );

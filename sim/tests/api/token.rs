@@ -59,7 +59,7 @@ fn form_credentials_are_accepted() {
 }
 
 #[test]
-fn bad_credentials_get_401_invalid_client() {
+fn bad_credentials_get_401_access_denied() {
     let sim = sim_with_alice();
     let base = sim.base_url();
     let wrong_secret = token_with_basic(&base, "sim-client", "nope");
@@ -77,7 +77,10 @@ fn bad_credentials_get_401_invalid_client() {
     for reply in [wrong_secret, wrong_id, missing, malformed] {
         assert_eq!(reply.status, 401, "{}", reply.text());
         let body = reply.json();
-        assert_eq!(body["error"], "invalid_client");
+        assert_eq!(
+            body["error"], "access_denied",
+            "the tokenError schema's code"
+        );
         assert!(body["error_description"]
             .as_str()
             .is_some_and(|d| !d.is_empty()));
@@ -96,7 +99,7 @@ fn wrong_or_missing_grant_type_gets_400() {
         "grant_type=password",
     );
     assert_eq!(wrong.status, 400);
-    assert_eq!(wrong.json()["error"], "unsupported_grant_type");
+    assert_eq!(wrong.json()["error"], "invalid_request");
     let missing = token_request(&sim.base_url(), &[("Authorization", &auth)], "scope=x");
     assert_eq!(missing.status, 400);
     assert_eq!(missing.json()["error"], "invalid_request");
