@@ -1,7 +1,8 @@
 //! Batched refreshes with real Terraform: reads that arrive while the API is busy share
 //! `GET /users?uuids=...` calls, a lone read is one plain GET, drift is still found per
 //! account, an account left out of a batch answer is confirmed before it is dropped, batch
-//! calls are retried like any read, a batch endpoint that is missing (404) turns batching off
+//! calls are retried like any read, a malformed item sends only its own read alone, a batch
+//! endpoint that is missing (404) turns batching off
 //! without dropping anyone, and `batch_reads = false` turns it all off.
 //!
 //! The simulator answers after 20 ms, like a real API: on loopback a read is answered before
@@ -173,7 +174,7 @@ fn a_batch_endpoint_that_answers_404_drops_nobody_and_is_asked_once() {
     let (deleted, kept) = ids.split_first().expect("ids");
     sim.delete_user(deleted);
     // A server without the batch endpoint (it exists in the cloud only) answers 404 to each.
-    sim.inject(Fault::status(Endpoint::BatchUsers, 404).times(1000));
+    sim.set_batch_endpoint_absent(true);
     let in_state = refresh_into_state(&ws);
     assert_eq!(
         in_state.len(),
@@ -190,6 +191,34 @@ fn a_batch_endpoint_that_answers_404_drops_nobody_and_is_asked_once() {
     assert_eq!(
         calls.get_user, 60,
         "every account read at its own address: {calls:?}"
+    );
+}
+
+#[test]
+fn a_malformed_item_in_a_batch_answer_sends_only_its_own_read_alone() {
+    let (sim, ws, ids) = managed(60);
+    // Every fifth account's item in the batch answers that carry it has a `version` that is
+    // no number, while its own address serves it well.
+    for id in ids.iter().step_by(5) {
+        sim.malform_in_batches(id, 10);
+    }
+    let before = sim.faults().consumed;
+    let in_state = refresh_into_state(&ws);
+    assert_eq!(
+        in_state.len(),
+        ids.len(),
+        "every account stays: {in_state:?}"
+    );
+    assert_state_is_truth(&sim, &ws);
+    let calls = sim.calls();
+    let malformed = sim.faults().consumed - before;
+    assert!(calls.batch_users > 0 && malformed > 0, "{calls:?}");
+    // Reads sent alone, and one more GET for each malformed item: the other items of its
+    // batch were read from the answer.
+    assert_eq!(
+        calls.get_user,
+        60 - calls.batch_user_ids + malformed,
+        "{calls:?}, {malformed} malformed items"
     );
 }
 

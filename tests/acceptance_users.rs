@@ -1,9 +1,11 @@
 //! The `acronis_users` data source with real Terraform: a tenant's users read across pages,
-//! the off-boarding flow (`for_each` over them to disable them all), and the errors for an
-//! unknown or malformed tenant id, read from Terraform's JSON diagnostics.
+//! the off-boarding flow (`for_each` over them to disable them all) that touches no other
+//! tenant and the tenant's units only when asked, and the errors for an unknown or malformed
+//! tenant id, read from Terraform's JSON diagnostics.
 
 mod support;
 
+use acronis_sim::{SeedTenant, TenantKind};
 use serde_json::Value as Json;
 use support::*;
 
@@ -100,32 +102,72 @@ fn lists_every_live_user_of_a_tenant_across_pages() {
     );
 }
 
-#[test]
-fn off_boarding_disables_every_account_of_the_departing_tenant() {
+const UNIT: &str = "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
+
+/// A departing customer with 130 users and a unit of 25 below it, and another customer with 40.
+fn customers() -> (Simulator, Vec<String>, Vec<String>, Vec<String>) {
     let sim = simulator(Vec::new());
-    let departing = sim.add_tenant(DEPARTING, 120);
-    let staying = sim.add_tenant(STAYING, 5);
-    let ws = Workspace::new(&sim);
+    let departing = sim.seed_tenant(SeedTenant {
+        kind: Some(TenantKind::Customer),
+        ..SeedTenant::new(DEPARTING, 130)
+    });
+    let unit = sim.seed_tenant(SeedTenant {
+        parent_id: Some(DEPARTING.into()),
+        kind: Some(TenantKind::Unit),
+        ..SeedTenant::new(UNIT, 25)
+    });
+    let staying = sim.seed_tenant(SeedTenant {
+        kind: Some(TenantKind::Customer),
+        ..SeedTenant::new(STAYING, 40)
+    });
+    (sim, departing, unit, staying)
+}
+
+/// Off-boards the departing tenant (`include_child_tenants` as given, or left out).
+fn off_board(sim: &Simulator, include_child_tenants: Option<bool>) -> Workspace {
+    let children = include_child_tenants
+        .map(|on| format!("  include_child_tenants = {on}\n"))
+        .unwrap_or_default();
+    let ws = Workspace::new(sim);
     ws.config(&format!(
-        "data \"acronis_users\" \"departing\" {{\n  tenant_id = \"{DEPARTING}\"\n}}\n\
+        "data \"acronis_users\" \"departing\" {{\n  tenant_id = \"{DEPARTING}\"\n{children}}}\n\
          resource \"acronis_user_status\" \"departing\" {{\n  for_each = {{ for user in data.acronis_users.departing.users : user.id => user }}\n  user_id = each.key\n  enabled = false\n  on_destroy = \"disable\"\n}}\n"
     ));
     ws.apply().assert_success();
-    for id in &departing {
-        assert!(!truth(&sim, id).0, "{id} is disabled");
+    let again = ws.plan(&[]);
+    again.assert_no_provider_fault();
+    assert_eq!(again.code, 0, "nothing left to do:\n{}", again.output());
+    ws
+}
+
+fn assert_enabled(sim: &Simulator, ids: &[String], enabled: bool, whose: &str) {
+    for id in ids {
+        assert_eq!(truth(sim, id).0, enabled, "{whose}: {id}");
     }
-    for id in &staying {
-        assert!(truth(&sim, id).0, "{id} of the other tenant is untouched");
-    }
+}
+
+#[test]
+fn off_boarding_disables_the_departing_tenants_accounts_and_no_one_elses() {
+    let (sim, departing, unit, staying) = customers();
+    let ws = off_board(&sim, None);
+    assert_enabled(&sim, &departing, false, "the departing tenant's");
+    assert_enabled(&sim, &unit, true, "its unit's, not asked for");
+    assert_enabled(&sim, &staying, true, "the other customer's");
     let managed = ws
         .resources()
         .iter()
         .filter(|r| r["type"] == "acronis_user_status")
         .count();
     assert_eq!(managed, departing.len());
-    let again = ws.plan(&[]);
-    again.assert_no_provider_fault();
-    assert_eq!(again.code, 0, "nothing left to do:\n{}", again.output());
+}
+
+#[test]
+fn off_boarding_with_child_tenants_disables_the_units_accounts_too() {
+    let (sim, departing, unit, staying) = customers();
+    off_board(&sim, Some(true));
+    assert_enabled(&sim, &departing, false, "the departing tenant's");
+    assert_enabled(&sim, &unit, false, "its unit's, asked for");
+    assert_enabled(&sim, &staying, true, "the other customer's");
 }
 
 #[test]

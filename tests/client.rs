@@ -157,7 +157,7 @@ async fn wrong_client_credentials_fail_at_the_token_without_leaking_the_secret()
         ),
         "{err:?}"
     );
-    assert!(err.to_string().contains("invalid_client"), "{err}");
+    assert!(err.to_string().contains("access_denied"), "{err}");
     let shown = format!("{err} {err:?}");
     assert!(!shown.contains("wrong-secret-123"), "{shown}");
     assert_eq!(sim.calls().get_user, 0);
