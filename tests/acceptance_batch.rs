@@ -2,8 +2,8 @@
 //! `GET /users?uuids=...` calls, a lone read is one plain GET, drift is still found per
 //! account, an account left out of a batch answer is confirmed before it is dropped, batch
 //! calls are retried like any read, a malformed item sends only its own read alone, a batch
-//! endpoint that is missing (404) turns batching off
-//! without dropping anyone, and `batch_reads = false` turns it all off.
+//! endpoint that is missing (404) turns batching off without dropping anyone, and
+//! `batch_reads = false` turns it all off.
 //!
 //! The simulator answers after 20 ms, like a real API: on loopback a read is answered before
 //! Terraform sends the next one, and there would be little to batch.
