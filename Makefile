@@ -20,6 +20,7 @@ lint:
 
 # Every test: unit, protocol, and acceptance with real Terraform against the simulator.
 test: terraform lint
+	@test -n "$$ACRONIS_OPENAPI_DOCUMENT" || echo "SKIPPED contract test (tests/contract): set ACRONIS_OPENAPI_DOCUMENT to the vendor's OpenAPI document, https://developer.acronis.com/doc/account-management/v2/reference/openapi.json"
 	$(CARGO) test --workspace --no-fail-fast
 
 # The acceptance subset on every supported Terraform version (scripts/terraform.sh's MATRIX),

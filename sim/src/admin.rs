@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::calls::CallCounts;
+use crate::calls::{CallCounts, Exchange};
 use crate::config::{ExpiryFields, SeedTenant, SeedUser};
 use crate::error::StoreError;
 use crate::faults::{Fault, FaultsView};
@@ -34,6 +34,7 @@ pub fn router(state: SimState) -> Router {
         .route("/tenants/{id}", get(get_tenant))
         .route("/calls", get(calls))
         .route("/calls/reset", post(reset_calls))
+        .route("/traffic", get(traffic).post(set_recording))
         .route("/faults", get(faults).post(inject).delete(clear_faults))
         .route("/faults/bump-between-read-and-write", post(bump))
         .route("/faults/hide-from-batches", post(hide_from_batches))
@@ -233,6 +234,24 @@ async fn calls(State(state): State<SimState>) -> Json<CallCounts> {
 async fn reset_calls(State(state): State<SimState>) -> Json<CallCounts> {
     state.reset_calls();
     Json(state.calls())
+}
+
+async fn traffic(State(state): State<SimState>) -> Json<Vec<Exchange>> {
+    Json(state.traffic())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecordingRequest {
+    record: bool,
+}
+
+async fn set_recording(
+    State(state): State<SimState>,
+    Body(request): Body<RecordingRequest>,
+) -> Json<Value> {
+    state.set_recording(request.record);
+    Json(json!({ "record": request.record }))
 }
 
 async fn faults(State(state): State<SimState>) -> Json<FaultsView> {

@@ -1,4 +1,5 @@
-//! The API endpoints the simulator tells apart, and the per-endpoint call counters.
+//! The API endpoints the simulator tells apart, the per-endpoint call counters, and the
+//! exchanges (request and answer) kept while traffic is recorded.
 
 use std::fmt;
 use std::str::FromStr;
@@ -133,6 +134,28 @@ impl CallCounts {
     pub fn total(&self) -> u64 {
         Endpoint::ALL.into_iter().map(|e| self.get(e)).sum()
     }
+}
+
+/// One API request and the answer it got, as recorded for contract tests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exchange {
+    pub method: String,
+    /// The path as sent, e.g. `/api/2/users/0a1b...`.
+    pub path: String,
+    /// The raw query string, without `?` (empty when there is none).
+    pub query: String,
+    /// The request's `Content-Type`, if any.
+    pub content_type: Option<String>,
+    /// The request body as UTF-8 (lossy), empty when there is none.
+    pub request_body: String,
+    pub status: u16,
+    /// The answer's `Content-Type`, if any.
+    pub response_content_type: Option<String>,
+    /// The answer body as UTF-8 (lossy).
+    pub response_body: String,
+    /// Whether an injected fault (or the absent batch endpoint) gave this answer instead of
+    /// the API's own behaviour.
+    pub fault: bool,
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ use axum::http::{Method, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 
-pub use calls::{CallCounts, Endpoint};
+pub use calls::{CallCounts, Endpoint, Exchange};
 pub use config::{ExpiryFields, SeedFile, SeedTenant, SeedUser, SimConfig};
 pub use error::StoreError;
 pub use faults::{

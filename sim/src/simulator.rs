@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::sync::oneshot;
 
-use crate::calls::CallCounts;
+use crate::calls::{CallCounts, Exchange};
 use crate::config::{ExpiryFields, SeedTenant, SeedUser, SimConfig};
 use crate::faults::{Fault, FaultsView};
 use crate::server::serve_with_shutdown;
@@ -176,6 +176,17 @@ impl Simulator {
 
     pub fn reset_calls(&self) {
         self.state.reset_calls();
+    }
+
+    /// Starts keeping every API exchange (request and answer), forgetting those kept so far;
+    /// read them with [`Simulator::traffic`].
+    pub fn record_traffic(&self) {
+        self.state.set_recording(true);
+    }
+
+    /// The exchanges kept since [`Simulator::record_traffic`], oldest first.
+    pub fn traffic(&self) -> Vec<Exchange> {
+        self.state.traffic()
     }
 
     /// Books a fault, as `POST /admin/faults` does.

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::calls::{CallCounts, Endpoint};
+use crate::calls::{CallCounts, Endpoint, Exchange};
 use crate::config::{ExpiryFields, SeedTenant, SeedUser, SimConfig};
 use crate::error::StoreError;
 use crate::faults::{Fault, FaultBook, FaultsView};
@@ -30,6 +30,8 @@ struct Inner {
     users: UserStore,
     tokens: TokenStore,
     calls: CallCounts,
+    /// Exchanges kept while recording is on (`None`: off).
+    traffic: Option<Vec<Exchange>>,
     faults: FaultBook,
 }
 
@@ -50,6 +52,7 @@ impl SimState {
                 users,
                 tokens: TokenStore::new(config.token_ttl, config.expiry_fields),
                 calls: CallCounts::default(),
+                traffic: None,
                 faults: FaultBook::default(),
             })),
         })
@@ -111,6 +114,29 @@ impl SimState {
 
     pub fn reset_calls(&self) {
         self.lock().calls = CallCounts::default();
+    }
+
+    // --- recorded traffic ---
+
+    /// Starts keeping every API exchange (forgetting those kept so far), or stops.
+    pub fn set_recording(&self, on: bool) {
+        self.lock().traffic = on.then(Vec::new);
+    }
+
+    pub fn is_recording(&self) -> bool {
+        self.lock().traffic.is_some()
+    }
+
+    /// Keeps an exchange if recording is on.
+    pub fn record_exchange(&self, exchange: Exchange) {
+        if let Some(traffic) = &mut self.lock().traffic {
+            traffic.push(exchange);
+        }
+    }
+
+    /// The exchanges kept since recording started, oldest first.
+    pub fn traffic(&self) -> Vec<Exchange> {
+        self.lock().traffic.clone().unwrap_or_default()
     }
 
     // --- faults ---
@@ -205,21 +231,24 @@ impl SimState {
 
     /// The items of a batch read at `lod`: the users among `ids` (deleted ones only with
     /// `allow_deleted`), less those a hide fault leaves out this time, with the items a
-    /// malformed-item fault spoils.
-    pub fn batch_items(&self, ids: &[String], allow_deleted: bool, lod: Lod) -> Vec<Value> {
+    /// malformed-item fault spoils; and whether any was spoiled.
+    pub fn batch_items(&self, ids: &[String], allow_deleted: bool, lod: Lod) -> (Vec<Value>, bool) {
         let mut inner = self.lock();
         let mut users = inner.users.among(ids, allow_deleted);
         users.retain(|user| !inner.faults.take_hide(&user.id));
-        users
+        let mut spoiled = false;
+        let items = users
             .iter()
             .map(|user| {
                 let mut item = lod.item(user);
                 if inner.faults.take_malformed(&user.id) {
                     item["version"] = json!(format!("v{}", user.version));
+                    spoiled = true;
                 }
                 item
             })
-            .collect()
+            .collect();
+        (items, spoiled)
     }
 
     // --- tenants ---

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::classify::{classify, Classified};
 use super::errors::{ApiError, OAuthError};
+use super::record::FaultServed;
 use super::USERS_PATH;
 use crate::calls::Endpoint;
 use crate::faults::{Fault, FaultKind, OVERSIZED_BODY_BYTES};
@@ -37,7 +38,8 @@ pub async fn gate(State(state): State<SimState>, request: Request, next: Next) -
     if let Some(fault) = state.take_fault(endpoint) {
         drop_after = fault.kind == FaultKind::DropAfter;
         if !drop_after {
-            if let Some(response) = serve_fault(&fault, endpoint, kill.clone()).await {
+            if let Some(mut response) = serve_fault(&fault, endpoint, kill.clone()).await {
+                response.extensions_mut().insert(FaultServed);
                 return response;
             }
         }
@@ -45,7 +47,10 @@ pub async fn gate(State(state): State<SimState>, request: Request, next: Next) -
     let users_route = matches!(endpoint, Endpoint::BatchUsers | Endpoint::ListUsers);
     if users_route && state.take_batch_endpoint_absent() {
         // A server without `FetchUsersBatch` routes the request nowhere, token or not.
-        return ApiError::not_found(format!("No such endpoint: GET {USERS_PATH}")).into_response();
+        let mut response =
+            ApiError::not_found(format!("No such endpoint: GET {USERS_PATH}")).into_response();
+        response.extensions_mut().insert(FaultServed);
+        return response;
     }
     if endpoint != Endpoint::Token {
         if let Err(err) = authorize(&state, request.headers()) {

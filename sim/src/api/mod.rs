@@ -5,6 +5,7 @@ mod errors;
 mod gate;
 mod paging;
 mod params;
+mod record;
 mod tenants;
 mod token;
 mod update_body;
@@ -39,5 +40,9 @@ pub fn router(state: SimState) -> Router {
         .route(TENANT_USERS_PATH, get(tenants::user_ids))
         .route(TENANT_PATH, get(tenants::get_tenant))
         .route_layer(middleware::from_fn_with_state(state.clone(), gate::gate))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            record::record,
+        ))
         .with_state(state)
 }

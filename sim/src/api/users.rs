@@ -7,6 +7,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -14,6 +15,7 @@ use serde_json::{json, Value};
 use super::errors::ApiError;
 use super::paging::{self, Cursor};
 use super::params::{check_id, optional_flag, query_error};
+use super::record::FaultServed;
 use super::update_body;
 use crate::clock::rfc3339_now;
 use crate::listing::{Listing, UserFilter};
@@ -102,7 +104,7 @@ pub async fn delete_user(
 pub async fn list_users(
     State(state): State<SimState>,
     query: Result<Query<ListQuery>, QueryRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let Query(query) = query.map_err(query_error)?;
     let lod = query
         .lod
@@ -111,11 +113,14 @@ pub async fn list_users(
         .transpose()
         .map_err(|message| ApiError::invalid_field("lod", message))?;
     let allow_deleted = optional_flag("allow_deleted", query.allow_deleted.as_deref())?;
+    let mut spoiled = false;
     let (items, next) = match &query.uuids {
         Some(uuids) => {
             exclusive_with_uuids(&query)?;
             let ids = batch_ids(uuids)?;
-            let items = state.batch_items(&ids, allow_deleted, lod.unwrap_or_default());
+            let (items, malformed) =
+                state.batch_items(&ids, allow_deleted, lod.unwrap_or_default());
+            spoiled = malformed;
             (items, None)
         }
         None => listing_page(&state, &query, lod, allow_deleted)?,
@@ -124,11 +129,16 @@ pub async fn list_users(
         Some(after) => json!({ "after": after }),
         None => json!({}),
     };
-    Ok(Json(json!({
+    let mut response = Json(json!({
         "timestamp": rfc3339_now(),
         "items": items,
         "paging": { "cursors": cursors },
-    })))
+    }))
+    .into_response();
+    if spoiled {
+        response.extensions_mut().insert(FaultServed);
+    }
+    Ok(response)
 }
 
 /// `uuids` is mutually exclusive with `subtree_root_tenant_id`, `external_ids` and `tenant_id`.
