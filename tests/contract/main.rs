@@ -3,7 +3,9 @@
 //! held against the vendor's OpenAPI document (`ACRONIS_OPENAPI_DOCUMENT`; skipped without it).
 
 mod drive;
+mod endpoints;
 mod openapi;
+mod raw;
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -188,4 +190,42 @@ async fn the_check_finds_broken_requests_and_answers() {
             "not caught: {exchange:?}"
         );
     }
+}
+
+#[test]
+fn every_answer_the_simulator_gives_follows_the_vendors_document() {
+    let Some(document) = document() else { return };
+    let sim = simulator();
+    sim.record_traffic();
+    endpoints::exercise(&sim);
+    let traffic = sim.traffic();
+    let found: Vec<String> = traffic
+        .iter()
+        .flat_map(|ex| {
+            document
+                .response_problems(ex, endpoints::UNDECLARED)
+                .into_iter()
+                .map(move |p| {
+                    format!(
+                        "{} {}?{} -> {}: {p}",
+                        ex.method, ex.path, ex.query, ex.status
+                    )
+                })
+        })
+        .collect();
+    assert!(
+        found.is_empty(),
+        "{} problems:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+    let seen = endpoints::seen(&document, &traffic);
+    let missing: Vec<_> = endpoints::EXPECTED
+        .iter()
+        .filter(|(id, status)| !seen.contains(&((*id).to_owned(), *status)))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "never answered: {missing:?}; seen {seen:?}"
+    );
 }

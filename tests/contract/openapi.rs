@@ -61,16 +61,41 @@ impl Document {
     /// Everything about the exchange that breaks the document (empty when it conforms).
     /// Answers an injected fault gave are not held against the document; their requests are.
     pub fn problems(&self, exchange: &Exchange) -> Vec<String> {
+        let mut problems = self.request_problems(exchange);
+        problems.extend(self.response_problems(exchange, &[]));
+        problems
+    }
+
+    /// What about the request breaks the document: operation, parameters, body.
+    pub fn request_problems(&self, exchange: &Exchange) -> Vec<String> {
         let Some(matched) = self.operation(&exchange.method, &exchange.path) else {
-            return vec![format!(
-                "{} {} is no operation of the document",
-                exchange.method, exchange.path
-            )];
+            return vec![unknown_operation(exchange)];
         };
         let mut problems = Vec::new();
         self.check_parameters(&matched, exchange, &mut problems);
         self.check_request_body(matched.operation, exchange, &mut problems);
-        if !exchange.fault {
+        problems
+    }
+
+    /// What about the answer breaks the document: its status must be declared and its body
+    /// of that status's schema. `tolerated` names (operation id, status) pairs the document
+    /// does not declare but the platform answers; their bodies must be the `errorScheme`.
+    /// Answers a fault gave are not checked.
+    pub fn response_problems(&self, exchange: &Exchange, tolerated: &[(&str, u16)]) -> Vec<String> {
+        if exchange.fault {
+            return Vec::new();
+        }
+        let Some(matched) = self.operation(&exchange.method, &exchange.path) else {
+            return vec![unknown_operation(exchange)];
+        };
+        let mut problems = Vec::new();
+        let id = matched.operation["operationId"]
+            .as_str()
+            .unwrap_or_default();
+        if tolerated.contains(&(id, exchange.status)) {
+            let error = json!({ "$ref": "#/components/schemas/errorScheme" });
+            self.check_json_body(&error, exchange, &mut problems);
+        } else {
             self.check_response(matched.operation, exchange, &mut problems);
         }
         problems
@@ -202,6 +227,11 @@ impl Document {
             }
             return;
         };
+        self.check_json_body(schema, exchange, out);
+    }
+
+    fn check_json_body(&self, schema: &Value, exchange: &Exchange, out: &mut Vec<String>) {
+        let status = exchange.status;
         match serde_json::from_str(&exchange.response_body) {
             Ok(body) => self.validate(&format!("{status} answer"), schema, &body, out),
             Err(e) => out.push(format!("{status} answer is not JSON: {e}")),
@@ -224,6 +254,13 @@ impl Document {
             out.push(format!("{what}: {error} at {}", error.instance_path));
         }
     }
+}
+
+fn unknown_operation(exchange: &Exchange) -> String {
+    format!(
+        "{} {} is no operation of the document",
+        exchange.method, exchange.path
+    )
 }
 
 /// OpenAPI 3.0 → JSON Schema: `nullable: true` is no JSON Schema keyword, so a schema
