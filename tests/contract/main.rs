@@ -1,11 +1,15 @@
 //! The contract test: the real client (`terraform_provider_acronis::acronis`) drives the
 //! simulator with traffic recording on, and every request it sent and every answer it got is
-//! held against the vendor's OpenAPI document (`ACRONIS_OPENAPI_DOCUMENT`; skipped without it).
+//! held against the vendor's OpenAPI document (`ACRONIS_OPENAPI_DOCUMENT`; skipped without it);
+//! so is the traffic of one real Terraform session, and every answer the simulator can give.
 
 mod drive;
 mod endpoints;
 mod openapi;
 mod raw;
+#[path = "../support/mod.rs"]
+mod support;
+mod terraform;
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -127,6 +131,35 @@ async fn the_clients_requests_and_the_simulators_answers_follow_the_vendors_docu
         assert!(
             statuses.contains(&expected),
             "no {expected} answer in {statuses:?}"
+        );
+    }
+}
+
+#[test]
+fn a_terraform_session_sends_and_gets_only_what_the_document_allows() {
+    let Some(document) = document() else { return };
+    let (_sim, traffic) = terraform::session();
+    let found = problems(&document, &traffic);
+    assert!(
+        found.is_empty(),
+        "{} problems:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+    let operations: BTreeSet<String> = traffic
+        .iter()
+        .filter_map(|ex| document.operation_id(&ex.method, &ex.path))
+        .collect();
+    for expected in [
+        "RequestTokens",
+        "FetchUser",
+        "UpdateUser",
+        "FetchUsersBatch",
+        "FetchTenantUsers",
+    ] {
+        assert!(
+            operations.contains(expected),
+            "no {expected} in {operations:?}"
         );
     }
 }
