@@ -1,6 +1,7 @@
 //! `acronis-sim`: a simulator of the Acronis Cyber Platform account API (OAuth2 token
-//! endpoint and the user endpoints under `/api/2`), with an unauthenticated `/admin` API to
-//! seed users, make out-of-band edits, count calls and inject faults.
+//! endpoint, the user and tenant endpoints under `/api/2`, as the vendor's OpenAPI document
+//! describes them), with an unauthenticated `/admin` API to seed users and nested tenants, make
+//! out-of-band edits, count calls, record traffic and inject faults.
 //!
 //! Embed it in synchronous tests with [`Simulator`], or in async code with [`serve`].
 
