@@ -132,6 +132,19 @@ impl SchemaDef {
         self.attributes.iter().find(|a| a.name == name)
     }
 
+    /// `value` with every computed-only attribute null: what configuration may say of it.
+    pub fn without_read_only(&self, value: Value) -> Value {
+        let Value::Object(mut attrs) = value else {
+            return value;
+        };
+        for a in self.attributes.iter().filter(|a| a.mode == Mode::Computed) {
+            if attrs.get(a.name).is_some() {
+                attrs.insert(a.name, Value::Null);
+            }
+        }
+        Value::Object(attrs)
+    }
+
     /// Errors for configuration that sets a computed-only attribute. Terraform itself accepts
     /// such configuration, and a plan that then differs from it would be invalid, so the
     /// provider refuses it at validate time.
