@@ -6,12 +6,12 @@ use std::ops::ControlFlow;
 
 use serde::{Deserialize, Serialize};
 
-use crate::acronis::{AcronisClient, User, UserStatus as Account};
+use crate::acronis::{AcronisClient, ApiError, TenantUserPages, User, UserStatus as Account};
 use crate::framework::{Field, ListResource, ListResults, Listed};
 use crate::provider::resources::user_status::{self, UserIdentity};
 use crate::provider::tenant;
 use crate::tfproto::schema::{Attribute, Mode, SchemaDef, Type};
-use crate::tfproto::Diagnostics;
+use crate::tfproto::{Diagnostic, Diagnostics};
 
 pub struct UserStatusList;
 
@@ -61,6 +61,25 @@ fn listed(user: User) -> Listed<user_status::UserStatus> {
     }
 }
 
+/// Why the listing stopped: an unknown tenant, or a failed page, named with what was listed
+/// before it.
+fn page_error(
+    tenant_id: &str,
+    err: &ApiError,
+    pages: &TenantUserPages<'_>,
+    sent: u64,
+) -> Diagnostic {
+    let mut d = tenant::listing_error(tenant_id, err);
+    if !err.is_not_found() {
+        let page = pages.pages_read() + 1;
+        d.detail = format!(
+            "{}\n\nListing the users of tenant {tenant_id} stopped at page {page} (pages hold up to 100 accounts); the {sent} accounts listed before it stand.",
+            d.detail
+        );
+    }
+    d
+}
+
 impl ListResource for UserStatusList {
     type Resource = user_status::UserStatus;
     type Config = UserStatusListConfig;
@@ -90,16 +109,7 @@ impl ListResource for UserStatusList {
             let page = match pages.next_page().await {
                 Ok(Some(page)) => page,
                 Ok(None) => break,
-                Err(e) => {
-                    let page = pages.pages_read() + 1;
-                    let mut d = tenant::listing_error(tenant_id, &e);
-                    d.detail = format!(
-                        "{}\n\nListing the users of tenant {tenant_id} stopped at page {page} (pages hold up to 100 accounts); the {} accounts listed before it stand.",
-                        d.detail,
-                        results.sent()
-                    );
-                    return Err(d.into());
-                }
+                Err(e) => return Err(page_error(tenant_id, &e, &pages, results.sent()).into()),
             };
             tracing::debug!(
                 tenant_id,
