@@ -291,4 +291,28 @@ mod tests {
             .check_read_only(&Value::object([("a", Value::from("x"))]))
             .has_errors());
     }
+
+    #[test]
+    fn read_only_attributes_are_left_out_of_configuration() {
+        let def = SchemaDef {
+            version: 0,
+            description: "d",
+            attributes: ATTRS,
+        };
+        let state = Value::object([
+            ("a", Value::from("x")),
+            ("b", Value::from(3)),
+            ("c", Value::from("y")),
+        ]);
+        assert_eq!(
+            def.without_read_only(state),
+            Value::object([
+                ("a", Value::from("x")),
+                ("b", Value::Null),
+                ("c", Value::from("y"))
+            ]),
+            "computed-only goes, optional-computed stays"
+        );
+        assert_eq!(def.without_read_only(Value::Null), Value::Null);
+    }
 }
