@@ -144,3 +144,23 @@ fn first_difference(committed: &str, rendered: &str) -> String {
     }
     " (line endings only)".to_owned()
 }
+
+/// The README shows the same recorded `terraform query` session as the list resource's page.
+#[test]
+fn the_readme_carries_each_recorded_session_verbatim() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("read README.md");
+    for t in docs::types().iter().filter(|t| t.kind == docs::Kind::ListResource) {
+        let path = root()
+            .join("examples/list-resources")
+            .join(t.type_name)
+            .join(docs::SESSION_FILE);
+        let Ok(session) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        assert!(
+            readme.contains(&format!("```console\n{session}```\n")),
+            "README.md must show {} verbatim",
+            path.display()
+        );
+    }
+}

@@ -158,6 +158,7 @@ pub fn render_type(doc: &TypeDoc, examples_root: &Path) -> io::Result<String> {
     )?);
     if doc.kind == Kind::ListResource {
         page.push_str(&list_usage(doc.type_name));
+        page.push_str(&example_session(examples_root, &folder)?);
     }
     page.push_str(&schema_section(doc.schema));
     if let Some(identity) = doc.identity {
@@ -185,6 +186,23 @@ fn list_usage(type_name: &str) -> String {
          -generate-config-out=FILE` writes, for each, a resource block and an `import` block, \
          which `terraform plan` and `terraform apply` then import.\n\n"
     )
+}
+
+/// The file of a list resource's example folder holding a recorded `terraform query` session.
+pub const SESSION_FILE: &str = "session.console";
+
+/// `### Example Session`: the recorded session of the type's example folder, if it has one.
+fn example_session(examples_root: &Path, folder: &Path) -> io::Result<String> {
+    let relative = folder.join(SESSION_FILE);
+    if !examples_root.join(&relative).exists() {
+        return Ok(String::new());
+    }
+    let session = read_example(examples_root, &relative)?;
+    Ok(format!(
+        "### Example Session\n\nRecorded against the API simulator with Terraform 1.15.5 \
+         (the warning about development overrides left out):\n\n{}\n",
+        code_block("console", &session)
+    ))
 }
 
 /// The YAML front matter the registry reads the page title and summary from, then a note
