@@ -419,6 +419,17 @@ async fn the_schema_offers_the_list_resource_and_generated_configuration() {
         identities.identity_schemas.contains_key(TYPE),
         "results carry its identity"
     );
+    let metadata = client
+        .get_metadata(proto::get_metadata::Request {})
+        .await
+        .expect("GetMetadata")
+        .into_inner();
+    let listed: Vec<&str> = metadata
+        .list_resources
+        .iter()
+        .map(|l| l.type_name.as_str())
+        .collect();
+    assert_eq!(listed, [TYPE]);
 }
 
 /// Terraform refuses a list resource whose managed resource type it does not know with an

@@ -149,7 +149,10 @@ fn first_difference(committed: &str, rendered: &str) -> String {
 #[test]
 fn the_readme_carries_each_recorded_session_verbatim() {
     let readme = std::fs::read_to_string(root().join("README.md")).expect("read README.md");
-    for t in docs::types().iter().filter(|t| t.kind == docs::Kind::ListResource) {
+    for t in docs::types()
+        .iter()
+        .filter(|t| t.kind == docs::Kind::ListResource)
+    {
         let path = root()
             .join("examples/list-resources")
             .join(t.type_name)
