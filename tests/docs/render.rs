@@ -398,12 +398,13 @@ const TERRAFORM_VERSIONS: &str = r#"## Terraform Versions
 
 Every release is tested with real Terraform 1.6.6, 1.9.8, 1.11.4, 1.12.2, 1.14.9 and 1.15.5:
 creating and disabling, the empty plan after apply, drift, saved plans, `terraform import`,
-`import` blocks, destroy policies, the data sources and batched refreshes.
+`import` blocks, destroy policies, the data sources, batched refreshes and `terraform query`.
 
 | Terraform | Supported |
 | --- | --- |
-| 1.6 to 1.11 | everything except import by `identity` |
-| 1.12 and later | everything, including resource identity (`import` blocks with `identity`) |
+| 1.6 to 1.11 | everything except import by `identity` and `terraform query` |
+| 1.12 and 1.13 | everything except `terraform query`, including resource identity (`import` blocks with `identity`) |
+| 1.14 and later | everything, including `terraform query` with the [list resource](list-resources/user_status.md) and generated configuration |
 | before 1.6 | not tested |
 
 On Terraform 1.10 to 1.14, `terraform plan -refresh-only -detailed-exitcode` exits 2 right
