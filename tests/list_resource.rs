@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use acronis_sim::Endpoint;
+use acronis_sim::{Endpoint, SeedTenant};
 use terraform_provider_acronis::tfproto::proto::{self, provider_client::ProviderClient};
 use terraform_provider_acronis::tfproto::Value;
 use tonic::transport::Channel;
@@ -85,6 +85,21 @@ async fn list_all(
     events
 }
 
+/// The user ids of result events, sorted, and whether any came twice.
+fn sorted_ids(events: &[proto::list_resource::Event]) -> Vec<String> {
+    let mut ids: Vec<String> = events.iter().map(user_id).collect();
+    ids.sort();
+    let count = ids.len();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "no account is listed twice");
+    ids
+}
+
+/// Whether every id of `part` is one of `all`.
+fn all_among(part: &[String], all: &[String]) -> bool {
+    part.iter().all(|id| all.contains(id))
+}
+
 /// The user id of a result event.
 fn user_id(event: &proto::list_resource::Event) -> String {
     let identity = event
@@ -137,7 +152,7 @@ fn config_tenant_id() -> Vec<String> {
 }
 
 #[tokio::test]
-async fn a_tenant_is_listed_exactly_in_api_order_with_logins() {
+async fn a_tenant_is_listed_exactly_with_logins() {
     let sim = simulator(vec![]);
     let ids = sim.add_tenant(TENANT, 250);
     sim.add_tenant(OTHER_TENANT, 30);
@@ -148,11 +163,7 @@ async fn a_tenant_is_listed_exactly_in_api_order_with_logins() {
     )
     .await;
     assert!(events.iter().all(|e| e.diagnostic.is_empty()));
-    let listed: Vec<String> = events.iter().map(user_id).collect();
-    assert_eq!(
-        listed, ids,
-        "exactly the tenant's accounts, in the listing's order"
-    );
+    assert_eq!(sorted_ids(&events), ids, "exactly the tenant's accounts");
     for event in &events {
         let user = sim.user(&user_id(event)).expect("a live account");
         assert_eq!(event.display_name, user["login"].as_str().expect("login"));
@@ -168,8 +179,9 @@ async fn a_limit_reads_only_the_pages_it_needs() {
     let ids = sim.add_tenant(TENANT, 250);
     let (_plugin, mut client) = provider(&sim, &[]).await;
     let events = list_all(&mut client, request(&config(TENANT, None, None), false, 7)).await;
-    let listed: Vec<String> = events.iter().map(user_id).collect();
-    assert_eq!(listed, ids[..7]);
+    let listed = sorted_ids(&events);
+    assert_eq!(listed.len(), 7);
+    assert!(all_among(&listed, &ids));
     assert_eq!(sim.calls().batch_users, 1, "one page only");
 
     sim.reset_calls();
@@ -224,8 +236,9 @@ async fn an_api_failure_mid_stream_is_the_last_event_and_earlier_results_stand()
     )
     .await;
     let (last, results) = events.split_last().expect("events");
-    let listed: Vec<String> = results.iter().map(user_id).collect();
-    assert_eq!(listed, ids[..100], "page 1 stands, each result whole");
+    let listed = sorted_ids(results);
+    assert_eq!(listed.len(), 100, "page 1 stands");
+    assert!(all_among(&listed, &ids), "each result whole");
     assert!(results.iter().all(|e| e.diagnostic.is_empty()));
     assert!(last.identity.is_none());
     let [(summary, detail, path)] = &errors(last)[..] else {
@@ -254,8 +267,7 @@ async fn a_503_mid_stream_is_retried() {
         request(&config(TENANT, None, None), false, 1000),
     )
     .await;
-    let listed: Vec<String> = events.iter().map(user_id).collect();
-    assert_eq!(listed, ids);
+    assert_eq!(sorted_ids(&events), ids);
     assert_eq!(sim.calls().batch_users, 4, "page 2 was asked for twice");
 }
 
@@ -309,9 +321,8 @@ async fn objects_are_what_an_import_stores_and_filters_select() {
         request(&config(TENANT, Some(false), None), true, 100),
     )
     .await;
-    let listed: Vec<String> = events.iter().map(user_id).collect();
     assert_eq!(
-        listed,
+        sorted_ids(&events),
         [ids[1].clone(), ids[3].clone()],
         "the disabled ones"
     );
@@ -337,6 +348,29 @@ async fn objects_are_what_an_import_stores_and_filters_select() {
     )
     .await;
     assert_eq!(enabled.len(), 3);
+}
+
+#[tokio::test]
+async fn nested_tenants_count_only_when_asked() {
+    const UNIT: &str = "7e4a0700-0000-4000-8000-000000000007";
+    let sim = simulator(vec![]);
+    let own = sim.add_tenant(TENANT, 3);
+    let nested = sim.seed_tenant(SeedTenant::new(UNIT, 2).with_parent(TENANT));
+    let (_plugin, mut client) = provider(&sim, &[]).await;
+    let events = list_all(
+        &mut client,
+        request(&config(TENANT, None, None), false, 100),
+    )
+    .await;
+    assert_eq!(sorted_ids(&events), own, "the tenant's own accounts");
+    let events = list_all(
+        &mut client,
+        request(&config(TENANT, None, Some(true)), false, 100),
+    )
+    .await;
+    let mut all = [own, nested].concat();
+    all.sort();
+    assert_eq!(sorted_ids(&events), all, "and those of its unit");
 }
 
 /// GenerateResourceConfig for `state`.
