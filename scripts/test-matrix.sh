@@ -4,7 +4,8 @@
 #
 # The subset: create and disable, the empty plan after apply, drift, saved plans, import by CLI,
 # by `import` block and by identity, destroy policies, the data sources, batched refreshes
-# (tests/acceptance_batch.rs) and the drift check (tests/drift_check.rs). Tests a version cannot run print "SKIPPED ..." with the reason.
+# (tests/acceptance_batch.rs), `terraform query` with list resources and generated configuration
+# (tests/acceptance_query.rs, Terraform 1.14 and later) and the drift check (tests/drift_check.rs). Tests a version cannot run print "SKIPPED ..." with the reason.
 # Usage: scripts/test-matrix.sh [VERSION...]   (default: every version of the matrix)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,7 +16,7 @@ if [ ${#versions[@]} -eq 0 ]; then
   read -r -a versions <<<"$(sed -n 's/^MATRIX="\(.*\)"/\1/p' scripts/terraform.sh)"
 fi
 # The test binaries and what to leave out (a load test: the default `make test` runs it).
-tests=(--test acceptance_skeleton --test acceptance_user_status --test acceptance_data_source --test acceptance_users --test acceptance_batch --test drift_check)
+tests=(--test acceptance_skeleton --test acceptance_user_status --test acceptance_data_source --test acceptance_users --test acceptance_batch --test acceptance_query --test drift_check)
 skip=(--skip two_hundred_resources)
 
 cargo test --no-run "${tests[@]}" >&2

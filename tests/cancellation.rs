@@ -11,7 +11,7 @@ use terraform_provider_acronis::tfproto::Value;
 
 mod support;
 use support::plugin_client::launch_and_connect;
-use support::wait::{wait_for, wait_for_async};
+use support::wait::{wait_for, wait_for_async, wait_with_output_before};
 use support::*;
 
 const JOHN: &str = "1c234e69-5469-424a-a6d1-ff5658b387a6";
@@ -202,18 +202,4 @@ fn apply_interrupted(ws: &Workspace, sim: &Simulator, interrupt: Interrupt) -> R
         .expect("kill");
     assert!(kill.success());
     Run::of(wait_with_output_before(child, HUNG / 2))
-}
-
-/// The child's exit and output, failing the test (after killing it) if it runs past `limit`.
-fn wait_with_output_before(
-    mut child: std::process::Child,
-    limit: Duration,
-) -> std::process::Output {
-    let exited = support::plugin_client::wait_for_exit(&mut child, limit);
-    if exited.is_none() {
-        let _ = child.kill();
-    }
-    let out = child.wait_with_output().expect("wait");
-    assert!(exited.is_some(), "still running after {limit:?}: {out:?}");
-    out
 }

@@ -1,6 +1,7 @@
 //! Keeps `examples/` (embedded in the docs) valid: every example folder's configuration passes
 //! real `terraform validate` with the provider these tests built and is `terraform fmt`
-//! clean, the import examples really import an account from the simulator, and every shell
+//! clean, the import examples really import an account from the simulator, the query examples
+//! (`.tfquery.hcl`) validate and list a tenant from the simulator, and every shell
 //! script parses (`examples/drift-detection/drift-check.sh` has no `.tf` files; it is run for
 //! real by `tests/drift_check.rs`).
 //!
@@ -172,6 +173,89 @@ fn import_examples_import_the_account() {
         assert_eq!(state["user_id"], JOHN, "{name}");
         assert_eq!(state["version"], version, "{name}");
         assert_eq!(sim.calls().put_user, 0, "{name}: importing changes nothing");
+    }
+}
+
+/// Every `.tfquery.hcl` under `examples/`, with the files that live in a folder of their own.
+fn query_examples() -> Vec<PathBuf> {
+    fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read examples") {
+            let path = entry.expect("directory entry").path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else if path.to_string_lossy().ends_with(".tfquery.hcl") {
+                found.push(path);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(&examples_root(), &mut found);
+    found.sort();
+    found
+}
+
+/// Each query example passes `terraform validate -query` and `terraform fmt`, and `terraform
+/// query` runs it against the simulator: its `customer` list block finds the tenant's accounts.
+#[test]
+fn query_examples_are_valid_and_list_the_tenant() {
+    let examples = query_examples();
+    assert!(
+        examples
+            .iter()
+            .any(|p| p.ends_with("list-resources/acronis_user_status/list-resource.tfquery.hcl")),
+        "{examples:?}"
+    );
+    if !terraform_at_least(
+        1,
+        14,
+        "query_examples_are_valid_and_list_the_tenant",
+        "terraform query",
+    ) {
+        return;
+    }
+    for example in examples {
+        let label = example.display().to_string();
+        let content = std::fs::read_to_string(&example).expect("read example");
+        let tenant = content
+            .split('"')
+            .find(|word| word.len() == 36 && word.matches('-').count() == 4)
+            .unwrap_or_else(|| panic!("{label} names a tenant id"));
+        let sim = simulator(vec![]);
+        let ids = sim.add_tenant(tenant, 3);
+        let ws = Workspace::new(&sim);
+        ws.config("");
+        ws.write("example.tfquery.hcl", &content);
+
+        let run = ws.terraform(&["validate", "-query", "-json"]);
+        let verdict: serde_json::Value = serde_json::from_str(&run.stdout).expect("validate -json");
+        assert_eq!(verdict["valid"], true, "{label}:\n{}", run.output());
+        let run = ws.terraform(&["fmt", "-check", "-diff", "-no-color", "example.tfquery.hcl"]);
+        assert_eq!(
+            run.code,
+            0,
+            "{label} is not `terraform fmt` clean:\n{}",
+            run.output()
+        );
+
+        let run = ws.terraform(&["query", "-json", "-no-color"]);
+        run.assert_success();
+        let mut found: Vec<String> = run
+            .json_lines()
+            .into_iter()
+            .filter(|line| line["type"] == "list_resource_found")
+            .filter(|line| {
+                line["list_resource_found"]["address"]
+                    .as_str()
+                    .is_some_and(|a| a.ends_with(".customer"))
+            })
+            .filter_map(|line| {
+                line["list_resource_found"]["identity"]["user_id"]
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .collect();
+        found.sort();
+        assert_eq!(found, ids, "{label}");
     }
 }
 

@@ -1,23 +1,32 @@
-//! The registry: every resource and data source a provider serves, by type name. The server
+//! The registry: every resource, data source and list resource a provider serves, by type name. The server
 //! dispatches RPCs through it and the docs generator lists it, so adding a type is one line.
 //!
 //! Each type is held with its model erased: the wrappers here turn Terraform's values into the
 //! type's model and back, each state with the identity of the same model, so the types
 //! themselves only see their models.
 
+mod list_entry;
+
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
-use super::{from_value, to_value, DataSource, ImportRequest, Model, PlanChange, Resource};
+pub use list_entry::{in_config_block, AnyListResource, ListRequest};
+
+use super::{
+    from_value, to_value, DataSource, ImportRequest, ListResource, Model, PlanChange, Resource,
+};
 use crate::tfproto::schema::{IdentitySchemaDef, SchemaDef};
 use crate::tfproto::{Diagnostic, Diagnostics, Value};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// The resources and data sources of a provider whose configuration yields a `C`.
+/// The resources, data sources and list resources of a provider whose configuration yields a
+/// `C`. List resources are shared with the tasks that stream their results.
 pub struct Registry<C> {
     resources: Vec<Box<dyn AnyResource<C>>>,
     data_sources: Vec<Box<dyn AnyDataSource<C>>>,
+    list_resources: Vec<Arc<dyn AnyListResource<C>>>,
 }
 
 impl<C: Send + Sync + 'static> Default for Registry<C> {
@@ -25,6 +34,7 @@ impl<C: Send + Sync + 'static> Default for Registry<C> {
         Registry {
             resources: Vec::new(),
             data_sources: Vec::new(),
+            list_resources: Vec::new(),
         }
     }
 }
@@ -40,12 +50,38 @@ impl<C: Send + Sync + 'static> Registry<C> {
         self
     }
 
+    /// A list resource, listing the objects of the managed resource type it names (which must
+    /// be registered too, with an identity: Terraform requires both).
+    pub fn list_resource<L: ListResource>(mut self, list_resource: L) -> Self
+    where
+        L::Resource: Resource<Client = C>,
+    {
+        self.list_resources.push(Arc::new(list_resource));
+        self
+    }
+
     pub fn resources(&self) -> impl Iterator<Item = &dyn AnyResource<C>> {
         self.resources.iter().map(Box::as_ref)
     }
 
     pub fn data_sources(&self) -> impl Iterator<Item = &dyn AnyDataSource<C>> {
         self.data_sources.iter().map(Box::as_ref)
+    }
+
+    pub fn list_resources(&self) -> impl Iterator<Item = &dyn AnyListResource<C>> {
+        self.list_resources.iter().map(Arc::as_ref)
+    }
+
+    /// The list resource type `name`, or the diagnostic for an unknown one.
+    pub fn find_list_resource(
+        &self,
+        name: &str,
+    ) -> Result<Arc<dyn AnyListResource<C>>, Diagnostics> {
+        self.list_resources
+            .iter()
+            .find(|l| l.type_name() == name)
+            .cloned()
+            .ok_or_else(|| unknown_type("list resource", name))
     }
 
     /// The resource type `name`, or the diagnostic for an unknown one.
@@ -140,6 +176,9 @@ pub trait AnyResource<C>: Send + Sync {
         id: &str,
         identity: &Value,
     ) -> BoxFuture<'a, Result<Stated, Diagnostics>>;
+    /// The configuration Terraform writes for a state it imported or listed: the type's own
+    /// choice, without read-only attributes (a null state gives a null configuration).
+    fn generate_config(&self, state: &Value) -> Result<Value, Diagnostics>;
 }
 
 /// A state for Terraform and the identity of the object it describes (`None` when the type has
@@ -359,6 +398,14 @@ impl<R: Resource> AnyResource<R::Client> for R {
             let state = Resource::import(self, client, request?).await?;
             stated(self, &state)
         })
+    }
+
+    fn generate_config(&self, state: &Value) -> Result<Value, Diagnostics> {
+        let Some(state) = decode_optional::<R::Model>(state, "state")? else {
+            return Ok(Value::Null);
+        };
+        let config = encode(&Resource::generate_config(self, state))?;
+        Ok(Resource::schema(self).without_read_only(config))
     }
 }
 

@@ -90,6 +90,14 @@ pub trait Resource: Send + Sync + 'static {
         prior: Self::Model,
     ) -> impl Future<Output = Result<(), Diagnostics>> + Send;
 
+    /// The configuration that manages an object as it is (`-generate-config-out` of
+    /// `terraform query` and of `terraform plan` with `import` blocks), from its state. The
+    /// framework leaves read-only attributes out; by default every other attribute is written
+    /// as stored. Override to leave out what configuration need not say (defaults).
+    fn generate_config(&self, state: Self::Model) -> Self::Model {
+        state
+    }
+
     /// The state of an existing remote object named by an import id or identity.
     fn import(
         &self,

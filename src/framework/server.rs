@@ -1,6 +1,9 @@
 //! Serves a [`Provider`] as the tfplugin6 `Provider` gRPC service: each RPC finds the type it
 //! names in the registry, hands it Terraform's values, and turns the outcome (diagnostics
-//! included) into the protocol's answer. No resource or data source is named here.
+//! included) into the protocol's answer. No resource or data source is named here. Listings
+//! (`ListResource`, a server stream) are run by [`listing`].
+
+mod listing;
 
 use std::sync::{Arc, RwLock};
 
@@ -10,7 +13,7 @@ use tonic::{Request, Response, Status};
 use tracing::Instrument as _;
 
 use super::registry::decode;
-use super::{Provider, Registry, Stated};
+use super::{ListRequest, Provider, Registry, Stated};
 use crate::tfproto::diagnostics::attribute_path;
 use crate::tfproto::proto::{self, provider_server};
 use crate::tfproto::schema::SchemaDef;
@@ -74,6 +77,10 @@ fn provider_schema<C: Send + Sync + 'static>(
             .data_sources()
             .map(|d| (d.type_name().to_owned(), d.schema().to_proto()))
             .collect(),
+        list_resource_schemas: registry
+            .list_resources()
+            .map(|l| (l.type_name().to_owned(), l.schema().to_proto()))
+            .collect(),
         diagnostics: Vec::new(),
         provider_meta: None,
         server_capabilities: Some(server_capabilities()),
@@ -87,7 +94,8 @@ fn server_capabilities() -> proto::ServerCapabilities {
         // The schema is static, so Terraform may cache it instead of asking each process.
         get_provider_schema_optional: true,
         move_resource_state: false,
-        generate_resource_config: false,
+        // Configuration written for imported and listed objects is the resource's own choice.
+        generate_resource_config: true,
     }
 }
 
@@ -160,6 +168,13 @@ impl<P: Provider> provider_server::Provider for Server<P> {
                 .resources()
                 .map(|r| proto::get_metadata::ResourceMetadata {
                     type_name: r.type_name().into(),
+                })
+                .collect(),
+            list_resources: self
+                .registry
+                .list_resources()
+                .map(|l| proto::get_metadata::ListResourceMetadata {
+                    type_name: l.type_name().into(),
                 })
                 .collect(),
         }))
@@ -471,6 +486,75 @@ impl<P: Provider> provider_server::Provider for Server<P> {
             },
         };
         Ok(Response::new(response))
+    }
+
+    async fn generate_resource_config(
+        &self,
+        request: Request<proto::generate_resource_config::Request>,
+    ) -> RpcResult<proto::generate_resource_config::Response> {
+        let req = request.into_inner();
+        let result = self.registry.find_resource(&req.type_name).and_then(|r| {
+            let state = value_of(req.state.as_ref(), r.schema(), "state")?;
+            r.generate_config(&state)
+        });
+        let response = match result {
+            Ok(config) => proto::generate_resource_config::Response {
+                config: Some(config.to_dynamic()),
+                diagnostics: Vec::new(),
+            },
+            Err(d) => proto::generate_resource_config::Response {
+                config: None,
+                diagnostics: d.to_proto(),
+            },
+        };
+        Ok(Response::new(response))
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        request: Request<proto::validate_list_resource_config::Request>,
+    ) -> RpcResult<proto::validate_list_resource_config::Response> {
+        let req = request.into_inner();
+        let diags = self
+            .registry
+            .find_list_resource(&req.type_name)
+            .and_then(|l| {
+                let config = value_of(req.config.as_ref(), l.schema(), "list configuration")?;
+                Ok(l.validate(&config))
+            })
+            .unwrap_or_else(|d| d);
+        Ok(Response::new(
+            proto::validate_list_resource_config::Response {
+                diagnostics: diags.to_proto(),
+            },
+        ))
+    }
+
+    type ListResourceStream = listing::EventStream;
+
+    async fn list_resource(
+        &self,
+        request: Request<proto::list_resource::Request>,
+    ) -> RpcResult<Self::ListResourceStream> {
+        let req = request.into_inner();
+        let started = self
+            .registry
+            .find_list_resource(&req.type_name)
+            .and_then(|l| {
+                let config = value_of(req.config.as_ref(), l.schema(), "list configuration")?;
+                Ok((l, self.client()?, config))
+            });
+        let stream = match started {
+            Ok((entry, client, config)) => {
+                let request = ListRequest {
+                    include_resource: req.include_resource_object,
+                    limit: req.limit,
+                };
+                listing::listing(entry, client, config, request)
+            }
+            Err(d) => listing::failed(d),
+        };
+        Ok(Response::new(stream))
     }
 
     async fn stop_provider(

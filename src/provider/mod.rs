@@ -1,11 +1,13 @@
-//! The Acronis provider on the framework: its block ([`config`]), its resources and data
-//! sources (one file each), and the registry that lists them.
+//! The Acronis provider on the framework: its block ([`config`]), its resources, data sources
+//! and list resources (one file each), and the registry that lists them.
 
 pub mod checks;
 pub mod config;
 pub mod data_sources;
 pub mod errors;
+pub mod list_resources;
 pub mod resources;
+pub mod tenant;
 
 use tokio_util::sync::CancellationToken;
 
@@ -52,9 +54,11 @@ impl AcronisProvider {
     }
 }
 
-/// Every resource and data source of the provider.
+/// Every resource, data source and list resource of the provider.
 pub fn registry() -> Registry<AcronisClient> {
-    data_sources::register(resources::register(Registry::default()))
+    list_resources::register(data_sources::register(resources::register(
+        Registry::default(),
+    )))
 }
 
 impl framework::Provider for AcronisProvider {

@@ -132,6 +132,19 @@ impl SchemaDef {
         self.attributes.iter().find(|a| a.name == name)
     }
 
+    /// `value` with every computed-only attribute null: what configuration may say of it.
+    pub fn without_read_only(&self, value: Value) -> Value {
+        let Value::Object(mut attrs) = value else {
+            return value;
+        };
+        for a in self.attributes.iter().filter(|a| a.mode == Mode::Computed) {
+            if attrs.get(a.name).is_some() {
+                attrs.insert(a.name, Value::Null);
+            }
+        }
+        Value::Object(attrs)
+    }
+
     /// Errors for configuration that sets a computed-only attribute. Terraform itself accepts
     /// such configuration, and a plan that then differs from it would be invalid, so the
     /// provider refuses it at validate time.
@@ -277,5 +290,29 @@ mod tests {
         assert!(!def
             .check_read_only(&Value::object([("a", Value::from("x"))]))
             .has_errors());
+    }
+
+    #[test]
+    fn read_only_attributes_are_left_out_of_configuration() {
+        let def = SchemaDef {
+            version: 0,
+            description: "d",
+            attributes: ATTRS,
+        };
+        let state = Value::object([
+            ("a", Value::from("x")),
+            ("b", Value::from(3)),
+            ("c", Value::from("y")),
+        ]);
+        assert_eq!(
+            def.without_read_only(state),
+            Value::object([
+                ("a", Value::from("x")),
+                ("b", Value::Null),
+                ("c", Value::from("y"))
+            ]),
+            "computed-only goes, optional-computed stays"
+        );
+        assert_eq!(def.without_read_only(Value::Null), Value::Null);
     }
 }

@@ -1,7 +1,7 @@
 //! Keeps the committed `docs/` identical to what `render.rs` renders from the schemas and
 //! `examples/`: a mismatch fails with the command that fixes it, and `UPDATE_DOCS=1` (what
-//! `make docs` sets) writes the pages instead. Also checks that every resource and data source
-//! the provider serves has a page. The renderer lives beside it (`render.rs`): it is a
+//! `make docs` sets) writes the pages instead. Also checks that every resource, data source and
+//! list resource the provider serves has a page. The renderer lives beside it (`render.rs`): it is a
 //! development tool, not part of the provider.
 
 use std::collections::BTreeSet;
@@ -61,7 +61,7 @@ fn no_page_documents_a_type_the_provider_lacks() {
         .map(|(p, _)| p)
         .collect();
     let mut orphans = Vec::new();
-    for folder in ["docs/resources", "docs/data-sources"] {
+    for folder in ["docs/resources", "docs/data-sources", "docs/list-resources"] {
         let Ok(entries) = std::fs::read_dir(root().join(folder)) else {
             continue;
         };
@@ -104,11 +104,17 @@ async fn every_type_the_provider_serves_has_a_page() {
         served(answer.data_source_schemas.keys().collect()),
         "data sources with pages vs data sources served"
     );
+    assert_eq!(
+        documented(docs::Kind::ListResource),
+        served(answer.list_resource_schemas.keys().collect()),
+        "list resources with pages vs list resources served"
+    );
     // The pages describe the very schemas Terraform is given.
     for t in docs::types() {
         let schemas = match t.kind {
             docs::Kind::Resource => &answer.resource_schemas,
             docs::Kind::DataSource => &answer.data_source_schemas,
+            docs::Kind::ListResource => &answer.list_resource_schemas,
         };
         assert_eq!(
             schemas.get(t.type_name),
@@ -137,4 +143,27 @@ fn first_difference(committed: &str, rendered: &str) -> String {
         }
     }
     " (line endings only)".to_owned()
+}
+
+/// The README shows the same recorded `terraform query` session as the list resource's page.
+#[test]
+fn the_readme_carries_each_recorded_session_verbatim() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("read README.md");
+    for t in docs::types()
+        .iter()
+        .filter(|t| t.kind == docs::Kind::ListResource)
+    {
+        let path = root()
+            .join("examples/list-resources")
+            .join(t.type_name)
+            .join(docs::SESSION_FILE);
+        let Ok(session) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        assert!(
+            readme.contains(&format!("```console\n{session}```\n")),
+            "README.md must show {} verbatim",
+            path.display()
+        );
+    }
 }

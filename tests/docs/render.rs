@@ -2,8 +2,9 @@
 //! under `examples/`, so that what the docs say cannot drift from what the provider does.
 //!
 //! The pages follow the public Terraform registry's layout and conventions (those of providers
-//! documented with tfplugindocs): `docs/index.md` for the provider, `docs/resources/NAME.md` and
-//! `docs/data-sources/NAME.md` (NAME being the type name without the `acronis_` prefix), each
+//! documented with tfplugindocs): `docs/index.md` for the provider, `docs/resources/NAME.md`,
+//! `docs/data-sources/NAME.md` and `docs/list-resources/NAME.md` (NAME being the type name
+//! without the `acronis_` prefix), each
 //! opening with YAML front matter, then the description, `## Example Usage` and `## Schema`
 //! with the attributes grouped as Required, Optional and Read-Only.
 //!
@@ -27,14 +28,17 @@ const TYPE_PREFIX: &str = "acronis_";
 pub enum Kind {
     Resource,
     DataSource,
+    /// A list resource, for the `list` blocks of `terraform query`.
+    ListResource,
 }
 
 impl Kind {
-    /// The word the registry puts in titles: `Resource` or `Data Source`.
+    /// The words the registry puts in titles: `Resource`, `Data Source` or `List Resource`.
     fn title(self) -> &'static str {
         match self {
             Kind::Resource => "Resource",
             Kind::DataSource => "Data Source",
+            Kind::ListResource => "List Resource",
         }
     }
 
@@ -43,6 +47,7 @@ impl Kind {
         match self {
             Kind::Resource => "resources",
             Kind::DataSource => "data-sources",
+            Kind::ListResource => "list-resources",
         }
     }
 
@@ -51,6 +56,7 @@ impl Kind {
         match self {
             Kind::Resource => "resource.tf",
             Kind::DataSource => "data-source.tf",
+            Kind::ListResource => "list-resource.tfquery.hcl",
         }
     }
 }
@@ -64,7 +70,8 @@ pub struct TypeDoc {
     pub identity: Option<&'static IdentitySchemaDef>,
 }
 
-/// Every resource, then every data source, of the provider's registry.
+/// Every resource, then every data source, then every list resource of the provider's
+/// registry.
 pub fn types() -> Vec<TypeDoc> {
     let registry = registry();
     let resources = registry.resources().map(|r| TypeDoc {
@@ -79,7 +86,16 @@ pub fn types() -> Vec<TypeDoc> {
         schema: d.schema(),
         identity: None,
     });
-    resources.chain(data_sources).collect()
+    let list_resources = registry.list_resources().map(|l| TypeDoc {
+        kind: Kind::ListResource,
+        type_name: l.type_name(),
+        schema: l.schema(),
+        identity: None,
+    });
+    resources
+        .chain(data_sources)
+        .chain(list_resources)
+        .collect()
 }
 
 /// Every page: its path relative to the repository root (e.g. `docs/index.md`) and its
@@ -140,6 +156,10 @@ pub fn render_type(doc: &TypeDoc, examples_root: &Path) -> io::Result<String> {
         examples_root,
         &folder.join(doc.kind.example_file()),
     )?);
+    if doc.kind == Kind::ListResource {
+        page.push_str(&list_usage(doc.type_name));
+        page.push_str(&example_session(examples_root, &folder)?);
+    }
     page.push_str(&schema_section(doc.schema));
     if let Some(identity) = doc.identity {
         page.push_str(&import_section(
@@ -150,6 +170,39 @@ pub fn render_type(doc: &TypeDoc, examples_root: &Path) -> io::Result<String> {
         )?);
     }
     Ok(page)
+}
+
+/// How a list resource is used and what its results are, before its schema.
+fn list_usage(type_name: &str) -> String {
+    let short = type_name.strip_prefix(TYPE_PREFIX).unwrap_or(type_name);
+    format!(
+        "## Usage\n\n\
+         List resources need Terraform 1.14 or later. Write `list` blocks in files ending \
+         `.tfquery.hcl`, with the attributes below in their `config` block, and run \
+         `terraform query`. The `list` block's own arguments are Terraform's: `limit` (how \
+         many results at most, 100 by default) and `include_resource` (each result's full \
+         state too). Each result names one object by its `{type_name}` \
+         [identity](../resources/{short}.md#import); `terraform query \
+         -generate-config-out=FILE` writes, for each, a resource block and an `import` block, \
+         which `terraform plan` and `terraform apply` then import.\n\n"
+    )
+}
+
+/// The file of a list resource's example folder holding a recorded `terraform query` session.
+pub const SESSION_FILE: &str = "session.console";
+
+/// `### Example Session`: the recorded session of the type's example folder, if it has one.
+fn example_session(examples_root: &Path, folder: &Path) -> io::Result<String> {
+    let relative = folder.join(SESSION_FILE);
+    if !examples_root.join(&relative).exists() {
+        return Ok(String::new());
+    }
+    let session = read_example(examples_root, &relative)?;
+    Ok(format!(
+        "### Example Session\n\nRecorded against the API simulator with Terraform 1.15.5 \
+         (the warning about development overrides left out):\n\n{}\n",
+        code_block("console", &session)
+    ))
 }
 
 /// The YAML front matter the registry reads the page title and summary from, then a note
@@ -345,12 +398,13 @@ const TERRAFORM_VERSIONS: &str = r#"## Terraform Versions
 
 Every release is tested with real Terraform 1.6.6, 1.9.8, 1.11.4, 1.12.2, 1.14.9 and 1.15.5:
 creating and disabling, the empty plan after apply, drift, saved plans, `terraform import`,
-`import` blocks, destroy policies, the data sources and batched refreshes.
+`import` blocks, destroy policies, the data sources, batched refreshes and `terraform query`.
 
 | Terraform | Supported |
 | --- | --- |
-| 1.6 to 1.11 | everything except import by `identity` |
-| 1.12 and later | everything, including resource identity (`import` blocks with `identity`) |
+| 1.6 to 1.11 | everything except import by `identity` and `terraform query` |
+| 1.12 and 1.13 | everything except `terraform query`, including resource identity (`import` blocks with `identity`) |
+| 1.14 and later | everything, including `terraform query` with the [list resource](list-resources/user_status.md) and generated configuration |
 | before 1.6 | not tested |
 
 On Terraform 1.10 to 1.14, `terraform plan -refresh-only -detailed-exitcode` exits 2 right
@@ -526,6 +580,7 @@ mod tests {
                 PathBuf::from("docs/resources/user_status.md"),
                 PathBuf::from("docs/data-sources/user.md"),
                 PathBuf::from("docs/data-sources/users.md"),
+                PathBuf::from("docs/list-resources/user_status.md"),
             ]
         );
         for (path, text) in &pages {
@@ -691,6 +746,37 @@ mod tests {
         assert!(data
             .contains("```terraform\n# marker of data-sources/acronis_user/data-source.tf\n```\n"));
         assert!(!data.contains("## Import"), "data sources are not imported");
+    }
+
+    #[test]
+    fn list_resources_say_how_they_are_used_and_embed_their_query_example() {
+        let dir = examples();
+        let pages = render_all(dir.path()).expect("render");
+        let list = page(&pages, "docs/list-resources/user_status.md");
+        assert!(list.contains(
+            "page_title: \"acronis_user_status List Resource - terraform-provider-acronis\"\n"
+        ));
+        assert!(list.contains("\n# acronis_user_status (List Resource)\n"));
+        assert!(list.contains(
+            "## Example Usage\n\n```terraform\n# marker of list-resources/acronis_user_status/list-resource.tfquery.hcl\n```\n"
+        ));
+        let usage = list.split("## Usage\n").nth(1).expect("a usage section");
+        assert!(usage.contains("Terraform 1.14"), "{usage}");
+        assert!(
+            usage.contains("(../resources/user_status.md#import)"),
+            "{usage}"
+        );
+        let at = |heading: &str| list.find(heading).expect(heading);
+        assert!(at("## Example Usage") < at("## Usage\n") && at("## Usage\n") < at("## Schema"));
+        assert_eq!(names(&group(&list, "Required")), ["tenant_id"]);
+        assert_eq!(
+            names(&group(&list, "Optional")),
+            ["enabled", "include_child_tenants"]
+        );
+        assert!(
+            !list.contains("## Import"),
+            "a list resource is not imported"
+        );
     }
 
     #[test]

@@ -26,3 +26,17 @@ pub async fn wait_for_async(what: &str, mut happened: impl FnMut() -> bool) {
         tokio::time::sleep(POLL).await;
     }
 }
+
+/// The child's exit and output, failing the test (after killing it) if it runs past `limit`.
+pub fn wait_with_output_before(
+    mut child: std::process::Child,
+    limit: Duration,
+) -> std::process::Output {
+    let exited = super::plugin_client::wait_for_exit(&mut child, limit);
+    if exited.is_none() {
+        let _ = child.kill();
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert!(exited.is_some(), "still running after {limit:?}: {out:?}");
+    out
+}

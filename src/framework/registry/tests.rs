@@ -333,3 +333,5 @@ fn state_from_a_newer_schema_is_refused_before_the_type_sees_it() {
         named("a").expect("an identity")
     );
 }
+
+mod list;

@@ -4,12 +4,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::account;
-use crate::acronis::{AcronisClient, TenantScope, User as Account};
+use crate::acronis::{AcronisClient, User as Account};
 use crate::framework::{DataSource, Field};
-use crate::provider::checks::check_uuid;
-use crate::provider::errors::api_error;
+use crate::provider::tenant;
 use crate::tfproto::schema::{Attribute, Mode, SchemaDef, Type};
-use crate::tfproto::{Diagnostic, Diagnostics};
+use crate::tfproto::Diagnostics;
 
 pub struct Users;
 
@@ -20,20 +19,8 @@ const SCHEMA: SchemaDef = SchemaDef {
                   Users of the tenants nested in it are included only with \
                   `include_child_tenants`.",
     attributes: &[
-        Attribute::new(
-            "tenant_id",
-            Type::String,
-            Mode::Required,
-            "The id of the tenant (a lowercase UUID).",
-        ),
-        Attribute::new(
-            "include_child_tenants",
-            Type::Bool,
-            Mode::Optional,
-            "Whether the users of the tenants nested in this one count too: for a customer, \
-             its units; for a partner or folder, its folders (as the API's \
-             `include_grand_children` defines). Defaults to false: the tenant's own users only.",
-        ),
+        tenant::TENANT_ID,
+        tenant::INCLUDE_CHILD_TENANTS,
         Attribute::new(
             "users",
             Type::ObjectList(USER_ATTRIBUTES),
@@ -97,11 +84,7 @@ impl DataSource for Users {
     }
 
     fn validate(&self, config: &UsersModel) -> Diagnostics {
-        config
-            .tenant_id
-            .as_deref()
-            .and_then(|id| check_uuid("tenant", id))
-            .map(|d| d.at("tenant_id"))
+        tenant::check_tenant_id(&config.tenant_id)
             .into_iter()
             .collect()
     }
@@ -111,37 +94,12 @@ impl DataSource for Users {
         client: &AcronisClient,
         config: UsersModel,
     ) -> Result<UsersModel, Diagnostics> {
-        let Some(tenant_id) = config.tenant_id.as_deref() else {
-            return Err(Diagnostic::error(
-                "Missing tenant_id",
-                "The id of the tenant must be known to list its users.",
-            )
-            .at("tenant_id")
-            .into());
-        };
-        if let Some(d) = check_uuid("tenant", tenant_id) {
-            return Err(d.at("tenant_id").into());
-        }
-        let scope = match config.include_child_tenants.known() {
-            Some(true) => TenantScope::WithChildTenants,
-            _ => TenantScope::OwnUsers,
-        };
-        let accounts = match client.list_tenant_users(tenant_id, scope).await {
-            Ok(accounts) => accounts,
-            Err(e) if e.is_not_found() => {
-                return Err(Diagnostic::error(
-                    format!("Tenant {tenant_id} not found"),
-                    format!("No tenant with id {tenant_id} exists, so it has no users to list."),
-                )
-                .at("tenant_id")
-                .into())
-            }
-            Err(e) => {
-                return Err(api_error("Could not list the tenant's users", &e)
-                    .at("tenant_id")
-                    .into())
-            }
-        };
+        let tenant_id = tenant::known_tenant_id(&config.tenant_id)?;
+        let scope = tenant::scope(&config.include_child_tenants);
+        let accounts = client
+            .list_tenant_users(tenant_id, scope)
+            .await
+            .map_err(|e| tenant::listing_error(tenant_id, &e))?;
         let mut users: Vec<UserItem> = accounts.into_iter().map(UserItem::from).collect();
         users.sort_by(|a, b| (&a.login, &a.id).cmp(&(&b.login, &b.id)));
         Ok(UsersModel {

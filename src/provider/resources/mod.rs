@@ -1,6 +1,6 @@
 //! The provider's managed resources, one file each.
 
-mod user_status;
+pub(crate) mod user_status;
 
 use crate::acronis::AcronisClient;
 use crate::framework::Registry;

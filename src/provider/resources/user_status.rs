@@ -121,6 +121,12 @@ fn state_of(user_id: &str, account: &Account, on_destroy: Field<String>) -> User
     }
 }
 
+/// The state of an account that was imported (or listed, as an import would store it): the
+/// resource's own setting at its default.
+pub fn imported_state(user_id: &str, account: &Account) -> UserStatusModel {
+    state_of(user_id, account, Field::Null)
+}
+
 fn update_error(user_id: &str, err: &ApiError) -> Diagnostics {
     let user_id = shown_id(user_id);
     let summary = if err.is_not_found() {
@@ -339,6 +345,18 @@ impl Resource for UserStatus {
         }
     }
 
+    /// `user_id` and `enabled`, and `on_destroy` only when it is not the default.
+    fn generate_config(&self, state: UserStatusModel) -> UserStatusModel {
+        let on_destroy = match state.on_destroy {
+            Field::Known(choice) if choice != OnDestroy::DEFAULT => Field::Known(choice),
+            _ => Field::Null,
+        };
+        UserStatusModel {
+            on_destroy,
+            ..state
+        }
+    }
+
     async fn import(
         &self,
         client: &AcronisClient,
@@ -357,7 +375,7 @@ impl Resource for UserStatus {
         }
         tracing::debug!(user_id, "importing the account");
         match client.get_user_status(&user_id).await {
-            Ok(account) => Ok(state_of(&user_id, &account, Field::Null)),
+            Ok(account) => Ok(imported_state(&user_id, &account)),
             Err(e) if e.is_not_found() => Err(Diagnostic::error(
                 "Cannot import a user that does not exist",
                 format!("No user with id {user_id} exists (or it was deleted), so there is nothing to import."),
