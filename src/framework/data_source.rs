@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use super::Model;
+use super::{Model, Schema};
 use crate::tfproto::schema::SchemaDef;
 use crate::tfproto::Diagnostics;
 
@@ -10,13 +10,16 @@ use crate::tfproto::Diagnostics;
 pub trait DataSource: Send + Sync + 'static {
     type Client: Send + Sync + 'static;
     /// The configuration and the result: one object of [`DataSource::schema`].
-    type Model: Model;
+    /// The configuration and the result, which declares the schema.
+    type Model: Model + Schema;
 
     const TYPE_NAME: &'static str;
 
-    fn schema(&self) -> &'static SchemaDef;
+    fn schema(&self) -> &'static SchemaDef {
+        <Self::Model as Schema>::schema()
+    }
 
-    /// Checks of a configuration beyond its types; values may be unknown. Read-only attributes
+    /// Checks of a configuration beyond its types and choices; values may be unknown. Read-only attributes
     /// set in configuration are refused by the framework.
     fn validate(&self, _config: &Self::Model) -> Diagnostics {
         Diagnostics::new()

@@ -14,7 +14,7 @@ use std::sync::Arc;
 pub use list_entry::{in_config_block, AnyListResource, ListRequest};
 
 use super::{
-    from_value, to_value, DataSource, ImportRequest, ListResource, Model, PlanChange, Resource,
+    from_value, to_value, DataSource, ImportRequest, ListResource, Model, PlanRules, Resource,
 };
 use crate::tfproto::schema::{IdentitySchemaDef, SchemaDef};
 use crate::tfproto::{Diagnostic, Diagnostics, Value};
@@ -129,6 +129,15 @@ pub(crate) fn encode<M: Model>(model: &M) -> Result<Value, Diagnostics> {
     })
 }
 
+/// A stored state that does not fit the model it is read into.
+fn unreadable_state(e: serde_json::Error) -> Diagnostics {
+    Diagnostic::error(
+        "Unreadable state",
+        format!("The stored state does not fit the schema: {e}."),
+    )
+    .into()
+}
+
 /// A null value as `None`, anything else as a model.
 fn decode_optional<M: Model>(value: &Value, what: &str) -> Result<Option<M>, Diagnostics> {
     if value.is_null() {
@@ -226,11 +235,14 @@ impl<R: Resource> AnyResource<R::Client> for R {
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        let mut diags = Resource::schema(self).check_read_only(config);
-        match decode(config, "resource configuration") {
+        let schema = Resource::schema(self);
+        let mut diags = schema.check_read_only(config);
+        let (config, invalid) = schema.check_choices(config);
+        match decode(&config, "resource configuration") {
             Ok(config) => diags.extend(Resource::validate(self, &config)),
             Err(d) => diags.extend(d),
         }
+        diags.extend(invalid);
         diags
     }
 
@@ -245,7 +257,26 @@ impl<R: Resource> AnyResource<R::Client> for R {
             )
             .into());
         }
-        encode(&Resource::upgrade_state(self, version, json)?)
+        let stored = if version == current {
+            serde_json::from_slice(json).map_err(unreadable_state)?
+        } else {
+            let Some(upgrader) = Resource::state_upgraders(self)
+                .iter()
+                .find(|u| u.from_version == version)
+            else {
+                return Err(Diagnostic::error(
+                    "Unsupported state version",
+                    format!(
+                        "The state was written with schema version {version}, which this provider cannot read (it reads version {current})."
+                    ),
+                )
+                .into());
+            };
+            let old = serde_json::from_slice(json).map_err(unreadable_state)?;
+            let upgraded = (upgrader.upgrade)(old)?;
+            serde_json::from_value::<R::Model>(upgraded).map_err(unreadable_state)?
+        };
+        encode(&stored)
     }
 
     fn upgrade_identity(&self, version: i64, json: &[u8]) -> Result<Value, Diagnostics> {
@@ -317,13 +348,11 @@ impl<R: Resource> AnyResource<R::Client> for R {
             };
             return Ok((state, Vec::new()));
         }
-        let change = PlanChange {
-            prior: prior?,
-            proposed: decode(proposed, "proposed new state")?,
-            config: decode(config, "configuration")?,
-        };
-        let prior_identity = change.prior.as_ref().map(|p| Resource::identity(self, p));
-        let planned = Resource::plan(self, change)?;
+        let prior = prior?;
+        let config = decode::<R::Model>(config, "configuration")?;
+        let prior_identity = prior.as_ref().map(|p| Resource::identity(self, p));
+        let mut planned = R::Model::planned(prior.as_ref(), &config);
+        Resource::modify_plan(self, &mut planned);
         // An object changed in place keeps its identity; a new one has the plan's.
         let identity = match prior_identity {
             Some(identity) if planned.requires_replace.is_empty() => identity,
@@ -374,9 +403,12 @@ impl<R: Resource> AnyResource<R::Client> for R {
                         None::<R::Identity>,
                     );
                 }
-                (Some(prior), Some(planned)) => Resource::update(self, client, prior, planned)
-                    .await
-                    .and_then(|state| stated(self, &state)),
+                (Some(prior), Some(planned)) => {
+                    let changes = R::Model::changes(&prior, &planned);
+                    Resource::update(self, client, prior, planned, &changes)
+                        .await
+                        .and_then(|state| stated(self, &state))
+                }
             };
             // On failure the prior state stands: the remote object was not changed as asked.
             settle(outcome, prior_value, prior_identity)
@@ -449,11 +481,14 @@ impl<D: DataSource> AnyDataSource<D::Client> for D {
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        let mut diags = DataSource::schema(self).check_read_only(config);
-        match decode(config, "data source configuration") {
+        let schema = DataSource::schema(self);
+        let mut diags = schema.check_read_only(config);
+        let (config, invalid) = schema.check_choices(config);
+        match decode(&config, "data source configuration") {
             Ok(config) => diags.extend(DataSource::validate(self, &config)),
             Err(d) => diags.extend(d),
         }
+        diags.extend(invalid);
         diags
     }
 

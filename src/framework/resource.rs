@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use super::Model;
+use super::{Changes, Model, PlanRules, Planned, Schema};
 use crate::tfproto::schema::{IdentitySchemaDef, SchemaDef};
 use crate::tfproto::{Diagnostic, Diagnostics};
 
@@ -11,15 +11,18 @@ use crate::tfproto::{Diagnostic, Diagnostics};
 /// configuration produces (an API client), handed to every call that talks to the remote side.
 pub trait Resource: Send + Sync + 'static {
     type Client: Send + Sync + 'static;
-    /// The resource's configuration, plan and state: one object of [`Resource::schema`].
-    type Model: Model;
+    /// The resource's configuration, plan and state, which declares the schema and plan rules.
+    type Model: Model + Schema + PlanRules + Clone;
     /// The resource's identity; `()` for a resource without one.
     type Identity: Model;
 
     /// The type name in configuration, e.g. `acronis_user_status`.
     const TYPE_NAME: &'static str;
 
-    fn schema(&self) -> &'static SchemaDef;
+    /// The schema, as the model declares it.
+    fn schema(&self) -> &'static SchemaDef {
+        <Self::Model as Schema>::schema()
+    }
 
     /// The identity's schema, for a resource that has one.
     fn identity_schema(&self) -> Option<&'static IdentitySchemaDef> {
@@ -31,31 +34,17 @@ pub trait Resource: Send + Sync + 'static {
         None
     }
 
-    /// Checks of a configuration beyond its types (those are Terraform's); values may be
-    /// unknown. Read-only attributes set in configuration are refused by the framework.
+    /// Checks of a configuration beyond its types (those are Terraform's) and its attributes'
+    /// choices (those are the framework's); values may be unknown. Read-only attributes set in
+    /// configuration are refused by the framework.
     fn validate(&self, _config: &Self::Model) -> Diagnostics {
         Diagnostics::new()
     }
 
-    /// Reads state stored by schema `version` (as JSON) into the current model.
-    fn upgrade_state(&self, version: i64, json: &[u8]) -> Result<Self::Model, Diagnostics> {
-        let current = self.schema().version;
-        if version != current {
-            return Err(Diagnostic::error(
-                "Unsupported state version",
-                format!(
-                    "The state was written with schema version {version}; this provider reads version {current}."
-                ),
-            )
-            .into());
-        }
-        serde_json::from_slice(json).map_err(|e| {
-            Diagnostic::error(
-                "Unreadable state",
-                format!("The stored state does not fit the schema: {e}."),
-            )
-            .into()
-        })
+    /// Readers of state stored by older schema versions; the framework reads the current
+    /// version itself and refuses versions without an upgrader.
+    fn state_upgraders(&self) -> &'static [StateUpgrader] {
+        &[]
     }
 
     /// Refreshes a state from the remote object; `None` when it no longer exists.
@@ -65,8 +54,9 @@ pub trait Resource: Send + Sync + 'static {
         state: Self::Model,
     ) -> impl Future<Output = Result<Option<Self::Model>, Diagnostics>> + Send;
 
-    /// The planned new state for a create (`prior` is `None`) or an update.
-    fn plan(&self, change: PlanChange<Self::Model>) -> Result<Planned<Self::Model>, Diagnostics>;
+    /// Adjusts the plan the attributes' rules made, for what only the resource knows (e.g. a
+    /// revision that changes when some attribute does).
+    fn modify_plan(&self, _planned: &mut Planned<Self::Model>) {}
 
     /// Creates (or adopts) the remote object; an error leaves nothing in state.
     fn create(
@@ -75,12 +65,14 @@ pub trait Resource: Send + Sync + 'static {
         planned: Self::Model,
     ) -> impl Future<Output = Result<Self::Model, Diagnostics>> + Send;
 
-    /// Brings the remote object to the plan; an error keeps the prior state.
+    /// Brings the remote object to the plan, told which configured attributes `changes`; an
+    /// error keeps the prior state.
     fn update(
         &self,
         client: &Self::Client,
         prior: Self::Model,
         planned: Self::Model,
+        changes: &Changes,
     ) -> impl Future<Output = Result<Self::Model, Diagnostics>> + Send;
 
     /// Deletes (or lets go of) the remote object; an error keeps the prior state.
@@ -115,31 +107,12 @@ pub trait Resource: Send + Sync + 'static {
     }
 }
 
-/// What a plan starts from.
-#[derive(Debug, Clone)]
-pub struct PlanChange<M> {
-    /// The state before the change; `None` for a create.
-    pub prior: Option<M>,
-    /// Terraform's proposal: the configuration merged with the prior state.
-    pub proposed: M,
-    pub config: M,
-}
-
-/// A planned new state, and the attributes whose change forces a replacement.
-#[derive(Debug, Clone)]
-pub struct Planned<M> {
-    pub state: M,
-    pub requires_replace: Vec<&'static str>,
-}
-
-impl<M> Planned<M> {
-    /// A plan that changes the object in place.
-    pub fn in_place(state: M) -> Self {
-        Planned {
-            state,
-            requires_replace: Vec::new(),
-        }
-    }
+/// Reads state stored by an older schema version (`from_version`), as JSON, into JSON of the
+/// current version.
+#[derive(Debug, Clone, Copy)]
+pub struct StateUpgrader {
+    pub from_version: i64,
+    pub upgrade: fn(serde_json::Value) -> Result<serde_json::Value, Diagnostics>,
 }
 
 /// How an import names the object: by the id of `terraform import` or an `import` block, or

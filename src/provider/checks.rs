@@ -1,16 +1,22 @@
 //! Attribute checks shared by the provider's resources and data sources.
 
-use crate::acronis::user::is_valid_user_id;
+use crate::acronis::user::{is_valid_tenant_id, is_valid_user_id};
 use crate::tfproto::Diagnostic;
 
 /// A diagnostic if `id` is not the lowercase UUID the API requires of a user id.
 pub fn check_user_id(id: &str) -> Option<Diagnostic> {
-    check_uuid("user", id)
+    invalid_id("user", id, is_valid_user_id)
 }
 
-/// A diagnostic if the id of a `kind` of object (`user`, `tenant`) is not a lowercase UUID.
-pub fn check_uuid(kind: &str, id: &str) -> Option<Diagnostic> {
-    (!is_valid_user_id(id)).then(|| {
+/// A diagnostic if `id` is not the lowercase UUID the API requires of a tenant id.
+pub fn check_tenant_id(id: &str) -> Option<Diagnostic> {
+    invalid_id("tenant", id, is_valid_tenant_id)
+}
+
+/// A diagnostic if the id of a `kind` of object is not of the form `is_valid` accepts (both
+/// kinds are lowercase UUIDs).
+fn invalid_id(kind: &str, id: &str, is_valid: fn(&str) -> bool) -> Option<Diagnostic> {
+    (!is_valid(id)).then(|| {
         Diagnostic::error(
             format!("Invalid {kind} id"),
             format!(
@@ -48,7 +54,7 @@ mod tests {
 
     #[test]
     fn the_kind_of_id_is_named() {
-        let d = check_uuid("tenant", "Acme").expect("invalid");
+        let d = check_tenant_id("Acme").expect("invalid");
         assert_eq!(d.summary, "Invalid tenant id");
         assert!(d.detail.contains("\"Acme\""));
     }

@@ -4,26 +4,18 @@
 
 use crate::acronis::{ApiError, TenantScope};
 use crate::framework::Field;
-use crate::provider::checks::check_uuid;
+use crate::provider::checks;
 use crate::provider::errors::api_error;
-use crate::tfproto::schema::{Attribute, Mode, Type};
 use crate::tfproto::{Diagnostic, Diagnostics};
 
-pub const TENANT_ID: Attribute = Attribute::new(
-    "tenant_id",
-    Type::String,
-    Mode::Required,
-    "The id of the tenant (a lowercase UUID).",
-);
+/// The description of `tenant_id`.
+pub const TENANT_ID: &str = "The id of the tenant (a lowercase UUID).";
 
-pub const INCLUDE_CHILD_TENANTS: Attribute = Attribute::new(
-    "include_child_tenants",
-    Type::Bool,
-    Mode::Optional,
+/// The description of `include_child_tenants`.
+pub const INCLUDE_CHILD_TENANTS: &str =
     "Whether the users of the tenants nested in this one count too: for a customer, its \
      units; for a partner or folder, its folders (as the API's `include_grand_children` \
-     defines). Defaults to false: the tenant's own users only.",
-);
+     defines). Defaults to false: the tenant's own users only.";
 
 /// The scope `include_child_tenants` selects.
 pub fn scope(include_child_tenants: &Field<bool>) -> TenantScope {
@@ -33,33 +25,37 @@ pub fn scope(include_child_tenants: &Field<bool>) -> TenantScope {
     }
 }
 
-/// A diagnostic at `tenant_id` if it is known and not a lowercase UUID.
-pub fn check_tenant_id(tenant_id: &Field<String>) -> Option<Diagnostic> {
+/// A diagnostic at `attribute` (the model's `tenant_id`) if it is known and not a lowercase
+/// UUID.
+pub fn check_tenant_id(tenant_id: &Field<String>, attribute: &str) -> Option<Diagnostic> {
     tenant_id
         .as_deref()
-        .and_then(|id| check_uuid("tenant", id))
-        .map(|d| d.at(TENANT_ID.name))
+        .and_then(checks::check_tenant_id)
+        .map(|d| d.at(attribute))
 }
 
 /// The tenant id a listing needs: known and well formed.
-pub fn known_tenant_id(tenant_id: &Field<String>) -> Result<&str, Diagnostics> {
+pub fn known_tenant_id<'a>(
+    tenant_id: &'a Field<String>,
+    attribute: &str,
+) -> Result<&'a str, Diagnostics> {
     let Some(id) = tenant_id.as_deref() else {
         return Err(Diagnostic::error(
             "Missing tenant_id",
             "The id of the tenant must be known to list its users.",
         )
-        .at(TENANT_ID.name)
+        .at(attribute)
         .into());
     };
-    match check_tenant_id(tenant_id) {
+    match check_tenant_id(tenant_id, attribute) {
         Some(d) => Err(d.into()),
         None => Ok(id),
     }
 }
 
-/// The diagnostic of a failed listing of `tenant_id`'s users: an unknown tenant, or the API's
-/// failure with what to do about it.
-pub fn listing_error(tenant_id: &str, err: &ApiError) -> Diagnostic {
+/// The diagnostic of a failed listing of `tenant_id`'s users, at `attribute`: an unknown
+/// tenant, or the API's failure with what to do about it.
+pub fn listing_error(tenant_id: &str, err: &ApiError, attribute: &str) -> Diagnostic {
     if err.is_not_found() {
         Diagnostic::error(
             format!("Tenant {tenant_id} not found"),
@@ -68,5 +64,5 @@ pub fn listing_error(tenant_id: &str, err: &ApiError) -> Diagnostic {
     } else {
         api_error("Could not list the tenant's users", err)
     }
-    .at(TENANT_ID.name)
+    .at(attribute)
 }

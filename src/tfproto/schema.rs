@@ -3,6 +3,8 @@
 
 use super::proto::{resource_identity_schema, schema, DynamicValue, ResourceIdentitySchema};
 use super::proto::{Schema, StringKind};
+use std::borrow::Cow;
+
 use super::{DecodeError, Diagnostic, Diagnostics, Value};
 
 /// The types this provider's schemas use.
@@ -66,6 +68,8 @@ pub struct Attribute {
     pub mode: Mode,
     pub sensitive: bool,
     pub description: &'static str,
+    /// The only strings the attribute may be; empty for any.
+    pub choices: &'static [&'static str],
 }
 
 impl Attribute {
@@ -76,7 +80,13 @@ impl Attribute {
             mode,
             sensitive: false,
             description,
+            choices: &[],
         }
+    }
+
+    pub const fn choices(mut self, choices: &'static [&'static str]) -> Self {
+        self.choices = choices;
+        self
     }
 
     pub const fn sensitive(mut self) -> Self {
@@ -163,6 +173,45 @@ impl SchemaDef {
                 .at(a.name)
             })
             .collect()
+    }
+
+    /// Errors for string attributes set to none of their choices, and the configuration
+    /// without those values (null in their place), so that it can still be read and checked.
+    pub fn check_choices<'v>(&self, config: &'v Value) -> (Cow<'v, Value>, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let mut config = Cow::Borrowed(config);
+        for a in self.attributes.iter().filter(|a| !a.choices.is_empty()) {
+            let Some(value) = config.get(a.name).as_str() else {
+                continue;
+            };
+            if a.choices.contains(&value) {
+                continue;
+            }
+            diags.push(
+                Diagnostic::error(
+                    format!("Invalid {}", a.name),
+                    format!(
+                        "{} must be {}, not {value:?}.",
+                        a.name,
+                        spelled_choices(a.choices)
+                    ),
+                )
+                .at(a.name),
+            );
+            if let Value::Object(attrs) = config.to_mut() {
+                attrs.insert(a.name, Value::Null);
+            }
+        }
+        (config, diags)
+    }
+}
+
+/// `"a", "b" or "c"`: the choices as a sentence says them.
+pub fn spelled_choices(choices: &[&str]) -> String {
+    let quoted: Vec<String> = choices.iter().map(|c| format!("{c:?}")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => quoted.concat(),
     }
 }
 

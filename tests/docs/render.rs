@@ -312,11 +312,21 @@ pub fn attribute_line(attribute: &Attribute) -> String {
         _ => String::new(),
     };
     format!(
-        "- `{}` ({}{flags}) {}{nested}\n",
+        "- `{}` ({}{flags}) {}{}{nested}\n",
         attribute.name,
         attribute.ty.name(),
-        attribute.description
+        attribute.description,
+        allowed_values(attribute.choices)
     )
+}
+
+/// ` Allowed values: `a`, `b`.` for an attribute with choices; nothing for any other.
+fn allowed_values(choices: &[&str]) -> String {
+    if choices.is_empty() {
+        return String::new();
+    }
+    let quoted: Vec<String> = choices.iter().map(|c| format!("`{c}`")).collect();
+    format!(" Allowed values: {}.", quoted.join(", "))
 }
 
 /// `## Import`: the command-line form, the `import` block by id, the `import` block by

@@ -5,42 +5,27 @@
 use serde::{Deserialize, Serialize};
 
 use super::*;
-use crate::framework::{Field, Planned};
-use crate::tfproto::schema::{Attribute, IdentityAttribute, Mode, Type};
+use crate::framework::{Changes, Field, IdentitySchema};
 
 /// A resource whose every call fails when its `fail` attribute says so. Its identity is its
 /// name; a rename is made in place, a change of `fail` replaces it.
 struct Toy;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, crate::framework::Schema)]
+#[schema(resource, version = 0, description = "A toy.")]
 struct ToyModel {
+    #[attr(required, description = "Its name.")]
     name: Field<String>,
+    #[attr(optional, requires_replace, description = "Whether calls fail.")]
     fail: Field<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, crate::framework::Identity)]
+#[identity(version = 0)]
 struct ToyIdentity {
+    #[attr(required_for_import, description = "Its name.")]
     name: String,
 }
-
-const TOY_IDENTITY_SCHEMA: IdentitySchemaDef = IdentitySchemaDef {
-    version: 0,
-    attributes: &[IdentityAttribute {
-        name: "name",
-        ty: Type::String,
-        required_for_import: true,
-        description: "Its name.",
-    }],
-};
-
-const TOY_SCHEMA: SchemaDef = SchemaDef {
-    version: 0,
-    description: "A toy.",
-    attributes: &[
-        Attribute::new("name", Type::String, Mode::Required, "Its name."),
-        Attribute::new("fail", Type::Bool, Mode::Optional, "Whether calls fail."),
-    ],
-};
 
 fn failure(model: &ToyModel) -> Result<(), Diagnostics> {
     if model.fail == Field::Known(true) {
@@ -56,12 +41,8 @@ impl Resource for Toy {
     type Identity = ToyIdentity;
     const TYPE_NAME: &'static str = "toy";
 
-    fn schema(&self) -> &'static SchemaDef {
-        &TOY_SCHEMA
-    }
-
     fn identity_schema(&self) -> Option<&'static IdentitySchemaDef> {
-        Some(&TOY_IDENTITY_SCHEMA)
+        Some(ToyIdentity::identity_schema())
     }
 
     fn identity(&self, state: &ToyModel) -> Option<ToyIdentity> {
@@ -74,16 +55,6 @@ impl Resource for Toy {
         failure(&state).map(|()| Some(state))
     }
 
-    fn plan(&self, change: PlanChange<ToyModel>) -> Result<Planned<ToyModel>, Diagnostics> {
-        let replaced = change
-            .prior
-            .is_some_and(|prior| prior.fail != change.config.fail);
-        Ok(Planned {
-            state: change.config,
-            requires_replace: if replaced { vec!["fail"] } else { Vec::new() },
-        })
-    }
-
     async fn create(&self, _: &(), planned: ToyModel) -> Result<ToyModel, Diagnostics> {
         failure(&planned).map(|()| planned)
     }
@@ -93,6 +64,7 @@ impl Resource for Toy {
         _: &(),
         _: ToyModel,
         planned: ToyModel,
+        _: &Changes,
     ) -> Result<ToyModel, Diagnostics> {
         failure(&planned).map(|()| planned)
     }

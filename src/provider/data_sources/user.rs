@@ -7,66 +7,40 @@ use crate::acronis::{AcronisClient, User as Account};
 use crate::framework::{DataSource, Field};
 use crate::provider::checks::check_user_id;
 use crate::provider::errors::api_error;
-use crate::tfproto::schema::{Attribute, Mode, SchemaDef, Type};
 use crate::tfproto::{Diagnostic, Diagnostics};
 
 pub struct User;
 
-const SCHEMA: SchemaDef = SchemaDef {
-    version: 0,
-    description: "Reads one Acronis user account by its id.",
-    attributes: &[
-        Attribute::new(
-            "id",
-            Type::String,
-            Mode::Required,
-            "The id of the user account (a lowercase UUID).",
-        ),
-        account::LOGIN,
-        account::EMAIL,
-        account::FIRST_NAME,
-        account::LAST_NAME,
-        Attribute::new(
-            "tenant_id",
-            Type::String,
-            Mode::Computed,
-            "The id of the tenant the user belongs to.",
-        ),
-        account::ENABLED,
-        Attribute::new(
-            "activated",
-            Type::Bool,
-            Mode::Computed,
-            "Whether the user has activated the account.",
-        ),
-        account::VERSION,
-        Attribute::new(
-            "mfa_status",
-            Type::String,
-            Mode::Computed,
-            "The account's multi-factor authentication status.",
-        ),
-        Attribute::new(
-            "created_at",
-            Type::String,
-            Mode::Computed,
-            "When the account was created (RFC 3339).",
-        ),
-    ],
-};
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, crate::framework::Schema)]
+#[schema(version = 0, description = "Reads one Acronis user account by its id.")]
 pub struct UserModel {
+    #[attr(
+        required,
+        description = "The id of the user account (a lowercase UUID)."
+    )]
     pub id: Field<String>,
+    #[attr(computed, description = account::LOGIN)]
     pub login: Field<String>,
+    #[attr(computed, description = account::EMAIL)]
     pub email: Field<String>,
+    #[attr(computed, description = account::FIRST_NAME)]
     pub first_name: Field<String>,
+    #[attr(computed, description = account::LAST_NAME)]
     pub last_name: Field<String>,
+    #[attr(computed, description = "The id of the tenant the user belongs to.")]
     pub tenant_id: Field<String>,
+    #[attr(computed, description = account::ENABLED)]
     pub enabled: Field<bool>,
+    #[attr(computed, description = "Whether the user has activated the account.")]
     pub activated: Field<bool>,
+    #[attr(computed, description = account::VERSION)]
     pub version: Field<i64>,
+    #[attr(
+        computed,
+        description = "The account's multi-factor authentication status."
+    )]
     pub mfa_status: Field<String>,
+    #[attr(computed, description = "When the account was created (RFC 3339).")]
     pub created_at: Field<String>,
 }
 
@@ -94,16 +68,12 @@ impl DataSource for User {
 
     const TYPE_NAME: &'static str = "acronis_user";
 
-    fn schema(&self) -> &'static SchemaDef {
-        &SCHEMA
-    }
-
     fn validate(&self, config: &UserModel) -> Diagnostics {
         config
             .id
             .as_deref()
             .and_then(check_user_id)
-            .map(|d| d.at("id"))
+            .map(|d| d.at(UserModel::ID))
             .into_iter()
             .collect()
     }
@@ -118,11 +88,11 @@ impl DataSource for User {
                 "Missing id",
                 "The id of the user must be known to read it.",
             )
-            .at("id")
+            .at(UserModel::ID)
             .into());
         };
         if let Some(d) = check_user_id(id) {
-            return Err(d.at("id").into());
+            return Err(d.at(UserModel::ID).into());
         }
         match client.get_user(id).await {
             Ok(account) => Ok(UserModel::of(id, account)),
@@ -130,7 +100,7 @@ impl DataSource for User {
                 format!("User {id} not found"),
                 format!("No user with id {id} exists (or it was deleted)."),
             )
-            .at("id")
+            .at(UserModel::ID)
             .into()),
             Err(e) => Err(api_error("Could not read the user", &e).into()),
         }

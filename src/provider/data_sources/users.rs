@@ -7,55 +7,43 @@ use super::account;
 use crate::acronis::{AcronisClient, User as Account};
 use crate::framework::{DataSource, Field};
 use crate::provider::tenant;
-use crate::tfproto::schema::{Attribute, Mode, SchemaDef, Type};
 use crate::tfproto::Diagnostics;
 
 pub struct Users;
 
-const SCHEMA: SchemaDef = SchemaDef {
-    version: 0,
-    description: "Lists the live (not deleted) user accounts of one tenant, sorted by login: \
-                  the accounts the API lists for that tenant, each checked to belong to it. \
-                  Users of the tenants nested in it are included only with \
-                  `include_child_tenants`.",
-    attributes: &[
-        tenant::TENANT_ID,
-        tenant::INCLUDE_CHILD_TENANTS,
-        Attribute::new(
-            "users",
-            Type::ObjectList(USER_ATTRIBUTES),
-            Mode::Computed,
-            "The tenant's users.",
-        ),
-    ],
-};
-
-const USER_ATTRIBUTES: &[Attribute] = &[
-    Attribute::new("id", Type::String, Mode::Computed, "The user id."),
-    account::LOGIN,
-    account::EMAIL,
-    account::FIRST_NAME,
-    account::LAST_NAME,
-    account::ENABLED,
-    account::VERSION,
-];
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, crate::framework::Schema)]
+#[schema(
+    version = 0,
+    description = "Lists the live (not deleted) user accounts of one tenant, sorted by login: \
+                   the accounts the API lists for that tenant, each checked to belong to it. \
+                   Users of the tenants nested in it are included only with \
+                   `include_child_tenants`."
+)]
 pub struct UsersModel {
+    #[attr(required, description = tenant::TENANT_ID)]
     pub tenant_id: Field<String>,
-    #[serde(default)]
+    #[attr(optional, description = tenant::INCLUDE_CHILD_TENANTS)]
     pub include_child_tenants: Field<bool>,
+    #[attr(computed, description = "The tenant's users.")]
     pub users: Field<Vec<UserItem>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One element of `users`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, crate::framework::Schema)]
 pub struct UserItem {
+    #[attr(computed, description = "The user id.")]
     pub id: String,
+    #[attr(computed, description = account::LOGIN)]
     pub login: Option<String>,
+    #[attr(computed, description = account::EMAIL)]
     pub email: Option<String>,
+    #[attr(computed, description = account::FIRST_NAME)]
     pub first_name: Option<String>,
+    #[attr(computed, description = account::LAST_NAME)]
     pub last_name: Option<String>,
+    #[attr(computed, description = account::ENABLED)]
     pub enabled: bool,
+    #[attr(computed, description = account::VERSION)]
     pub version: i64,
 }
 
@@ -79,12 +67,8 @@ impl DataSource for Users {
 
     const TYPE_NAME: &'static str = "acronis_users";
 
-    fn schema(&self) -> &'static SchemaDef {
-        &SCHEMA
-    }
-
     fn validate(&self, config: &UsersModel) -> Diagnostics {
-        tenant::check_tenant_id(&config.tenant_id)
+        tenant::check_tenant_id(&config.tenant_id, UsersModel::TENANT_ID)
             .into_iter()
             .collect()
     }
@@ -94,12 +78,12 @@ impl DataSource for Users {
         client: &AcronisClient,
         config: UsersModel,
     ) -> Result<UsersModel, Diagnostics> {
-        let tenant_id = tenant::known_tenant_id(&config.tenant_id)?;
+        let tenant_id = tenant::known_tenant_id(&config.tenant_id, UsersModel::TENANT_ID)?;
         let scope = tenant::scope(&config.include_child_tenants);
         let accounts = client
             .list_tenant_users(tenant_id, scope)
             .await
-            .map_err(|e| tenant::listing_error(tenant_id, &e))?;
+            .map_err(|e| tenant::listing_error(tenant_id, &e, UsersModel::TENANT_ID))?;
         let mut users: Vec<UserItem> = accounts.into_iter().map(UserItem::from).collect();
         users.sort_by(|a, b| (&a.login, &a.id).cmp(&(&b.login, &b.id)));
         Ok(UsersModel {

@@ -7,43 +7,36 @@ use std::ops::ControlFlow;
 use serde::{Deserialize, Serialize};
 
 use crate::acronis::{AcronisClient, ApiError, TenantUserPages, User, UserStatus as Account};
-use crate::framework::{Field, ListResource, ListResults, Listed};
+use crate::framework::{Field, ListResource, ListResults, Listed, Schema};
 use crate::provider::resources::user_status::{self, UserIdentity};
 use crate::provider::tenant;
-use crate::tfproto::schema::{Attribute, Mode, SchemaDef, Type};
+use crate::tfproto::schema::SchemaDef;
 use crate::tfproto::{Diagnostic, Diagnostics};
 
 pub struct UserStatusList;
 
-const SCHEMA: SchemaDef = SchemaDef {
-    version: 0,
-    description: "Lists the live user accounts of one tenant for `terraform query` (Terraform \
-                  1.14 and later): exactly the accounts the API lists for that tenant, each \
-                  checked to belong to it, in the API's order, as pages of up to 100 arrive. \
-                  Each result is identified by `user_id` and shown by its login; \
-                  `terraform query -generate-config-out=FILE` writes an \
-                  `acronis_user_status` resource and an `import` block for each.",
-    attributes: &[
-        tenant::TENANT_ID,
-        tenant::INCLUDE_CHILD_TENANTS,
-        Attribute::new(
-            "enabled",
-            Type::Bool,
-            Mode::Optional,
-            "Only the accounts with this status: `true` the enabled ones, `false` the disabled \
-             ones. All of them when left out.",
-        ),
-    ],
-};
-
 /// The `config` block of `list "acronis_user_status"`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, crate::framework::Schema)]
+#[serde(default)]
+#[schema(
+    version = 0,
+    description = "Lists the live user accounts of one tenant for `terraform query` (Terraform \
+                   1.14 and later): exactly the accounts the API lists for that tenant, each \
+                   checked to belong to it, in the API's order, as pages of up to 100 arrive. \
+                   Each result is identified by `user_id` and shown by its login; \
+                   `terraform query -generate-config-out=FILE` writes an \
+                   `acronis_user_status` resource and an `import` block for each."
+)]
 pub struct UserStatusListConfig {
-    #[serde(default)]
+    #[attr(required, description = tenant::TENANT_ID)]
     pub tenant_id: Field<String>,
-    #[serde(default)]
+    #[attr(optional, description = tenant::INCLUDE_CHILD_TENANTS)]
     pub include_child_tenants: Field<bool>,
-    #[serde(default)]
+    #[attr(
+        optional,
+        description = "Only the accounts with this status: `true` the enabled ones, `false` \
+                       the disabled ones. All of them when left out."
+    )]
     pub enabled: Field<bool>,
 }
 
@@ -69,7 +62,7 @@ fn page_error(
     pages: &TenantUserPages<'_>,
     sent: u64,
 ) -> Diagnostic {
-    let mut d = tenant::listing_error(tenant_id, err);
+    let mut d = tenant::listing_error(tenant_id, err, UserStatusListConfig::TENANT_ID);
     if !err.is_not_found() {
         let page = pages.pages_read() + 1;
         d.detail = format!(
@@ -85,11 +78,11 @@ impl ListResource for UserStatusList {
     type Config = UserStatusListConfig;
 
     fn schema(&self) -> &'static SchemaDef {
-        &SCHEMA
+        UserStatusListConfig::schema()
     }
 
     fn validate(&self, config: &UserStatusListConfig) -> Diagnostics {
-        tenant::check_tenant_id(&config.tenant_id)
+        tenant::check_tenant_id(&config.tenant_id, UserStatusListConfig::TENANT_ID)
             .into_iter()
             .collect()
     }
@@ -100,7 +93,8 @@ impl ListResource for UserStatusList {
         config: UserStatusListConfig,
         results: &mut ListResults<user_status::UserStatus>,
     ) -> Result<(), Diagnostics> {
-        let tenant_id = tenant::known_tenant_id(&config.tenant_id)?;
+        let tenant_id =
+            tenant::known_tenant_id(&config.tenant_id, UserStatusListConfig::TENANT_ID)?;
         let wanted = config.enabled.known().copied();
         let mut pages =
             client.tenant_users(tenant_id, tenant::scope(&config.include_child_tenants));

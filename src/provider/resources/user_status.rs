@@ -5,119 +5,96 @@ use serde::{Deserialize, Serialize};
 
 use crate::acronis::error::shown_id;
 use crate::acronis::{AcronisClient, ApiError, UserStatus as Account};
-use crate::framework::{Field, ImportRequest, PlanChange, Planned, Resource};
+use crate::framework::{
+    Changes, Choice, Field, IdentitySchema, ImportRequest, Planned, Resource, StateUpgrader,
+};
 use crate::provider::checks::check_user_id;
 use crate::provider::errors::api_error;
-use crate::tfproto::schema::{
-    Attribute, IdentityAttribute, IdentitySchemaDef, Mode, SchemaDef, Type,
-};
+use crate::tfproto::schema::IdentitySchemaDef;
 use crate::tfproto::{Diagnostic, Diagnostics};
 
 pub struct UserStatus;
 
-const SCHEMA: SchemaDef = SchemaDef {
-    version: 1,
-    description: "Enables or disables an Acronis user account, and records the account's \
-                  revision number. Destroying the resource leaves the account as it is unless \
-                  `on_destroy` says otherwise.",
-    attributes: &[
-        Attribute::new(
-            "id",
-            Type::String,
-            Mode::Computed,
-            "The user id (same as `user_id`).",
-        ),
-        Attribute::new(
-            "user_id",
-            Type::String,
-            Mode::Required,
-            "The id of the user account: a lowercase UUID, as the API writes it. Changing it \
-             replaces the resource.",
-        ),
-        Attribute::new(
-            "enabled",
-            Type::Bool,
-            Mode::Required,
-            "`true` to enable the account, `false` to disable it (the user cannot sign in).",
-        ),
-        Attribute::new(
-            "version",
-            Type::Number,
-            Mode::Computed,
-            "The account's revision number; the API increments it on every change.",
-        ),
-        Attribute::new(
-            "on_destroy",
-            Type::String,
-            Mode::OptionalComputed,
-            "What destroying the resource does to the account: `keep` (default) leaves it as it \
-             is, `enable` re-enables it (end of a temporary suspension), `disable` disables it \
-             (off-boarding).",
-        ),
-    ],
-};
-
-const IDENTITY: IdentitySchemaDef = IdentitySchemaDef {
-    version: 0,
-    attributes: &[IdentityAttribute {
-        name: "user_id",
-        ty: Type::String,
-        required_for_import: true,
-        description: "The id of the user account (a lowercase UUID).",
-    }],
-};
-
-/// The resource's configuration, plan and state. Stored state of schema version 0 has no
-/// `on_destroy`, hence the defaults.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// The resource's configuration, plan and state.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, crate::framework::Schema)]
+#[schema(
+    resource,
+    version = 1,
+    description = "Enables or disables an Acronis user account, and records the account's \
+                   revision number. Destroying the resource leaves the account as it is unless \
+                   `on_destroy` says otherwise."
+)]
 pub struct UserStatusModel {
-    #[serde(default)]
+    #[attr(computed, description = "The user id (same as `user_id`).")]
     pub id: Field<String>,
-    #[serde(default)]
+    #[attr(
+        required,
+        requires_replace,
+        description = "The id of the user account: a lowercase UUID, as the API writes it. \
+                       Changing it replaces the resource."
+    )]
     pub user_id: Field<String>,
-    #[serde(default)]
+    #[attr(
+        required,
+        description = "`true` to enable the account, `false` to disable it (the user cannot \
+                       sign in)."
+    )]
     pub enabled: Field<bool>,
-    #[serde(default)]
+    #[attr(
+        computed,
+        use_state_for_unknown,
+        description = "The account's revision number; the API increments it on every change."
+    )]
     pub version: Field<i64>,
-    #[serde(default)]
-    pub on_destroy: Field<String>,
+    #[attr(
+        optional_computed,
+        default = OnDestroy::Keep,
+        description = "What destroying the resource does to the account: `keep` (default) \
+                       leaves it as it is, `enable` re-enables it (end of a temporary \
+                       suspension), `disable` disables it (off-boarding)."
+    )]
+    pub on_destroy: Field<OnDestroy>,
 }
 
 /// A user is identified by its id alone.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, crate::framework::Identity)]
+#[identity(version = 0)]
 pub struct UserIdentity {
+    #[attr(
+        required_for_import,
+        description = "The id of the user account (a lowercase UUID)."
+    )]
     pub user_id: String,
 }
 
 /// What destroying the resource does to the account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, crate::framework::Choice)]
 pub enum OnDestroy {
+    #[default]
     Keep,
     Enable,
     Disable,
 }
 
-impl OnDestroy {
-    pub const DEFAULT: &'static str = "keep";
-
-    pub fn parse(s: &str) -> Option<OnDestroy> {
-        match s {
-            "keep" => Some(OnDestroy::Keep),
-            "enable" => Some(OnDestroy::Enable),
-            "disable" => Some(OnDestroy::Disable),
-            _ => None,
-        }
+/// Version 0 (the first release) had no `on_destroy`; its behaviour was `keep`.
+fn upgrade_from_version_0(mut state: serde_json::Value) -> Result<serde_json::Value, Diagnostics> {
+    if let Some(attributes) = state.as_object_mut() {
+        attributes.insert(
+            UserStatusModel::ON_DESTROY.to_owned(),
+            OnDestroy::Keep.as_str().into(),
+        );
     }
+    Ok(state)
 }
 
 /// The state of an account; `on_destroy` is the resource's own setting.
-fn state_of(user_id: &str, account: &Account, on_destroy: Field<String>) -> UserStatusModel {
+fn state_of(user_id: &str, account: &Account, on_destroy: Field<OnDestroy>) -> UserStatusModel {
     UserStatusModel {
         id: user_id.into(),
         user_id: user_id.into(),
         enabled: Field::Known(account.enabled),
         version: Field::Known(account.version),
-        on_destroy: on_destroy.or_default_to(OnDestroy::DEFAULT.to_owned()),
+        on_destroy: on_destroy.or_default_to(OnDestroy::Keep),
     }
 }
 
@@ -134,7 +111,7 @@ fn update_error(user_id: &str, err: &ApiError) -> Diagnostics {
     } else {
         format!("Could not set the status of user {user_id}")
     };
-    api_error(&summary, err).at("user_id").into()
+    api_error(&summary, err).at(UserStatusModel::USER_ID).into()
 }
 
 /// The user id and wanted status of a plan, which apply needs known.
@@ -156,12 +133,8 @@ impl Resource for UserStatus {
 
     const TYPE_NAME: &'static str = "acronis_user_status";
 
-    fn schema(&self) -> &'static SchemaDef {
-        &SCHEMA
-    }
-
     fn identity_schema(&self) -> Option<&'static IdentitySchemaDef> {
-        Some(&IDENTITY)
+        Some(UserIdentity::identity_schema())
     }
 
     fn identity(&self, state: &UserStatusModel) -> Option<UserIdentity> {
@@ -171,47 +144,20 @@ impl Resource for UserStatus {
     }
 
     fn validate(&self, config: &UserStatusModel) -> Diagnostics {
-        let mut diags = Diagnostics::new();
-        if let Some(d) = config.user_id.as_deref().and_then(check_user_id) {
-            diags.push(d.at("user_id"));
-        }
-        if let Some(choice) = config.on_destroy.as_deref() {
-            if OnDestroy::parse(choice).is_none() {
-                diags.push(
-                    Diagnostic::error(
-                        "Invalid on_destroy",
-                        format!(
-                            "on_destroy must be \"keep\", \"enable\" or \"disable\", not {choice:?}."
-                        ),
-                    )
-                    .at("on_destroy"),
-                );
-            }
-        }
-        diags
+        config
+            .user_id
+            .as_deref()
+            .and_then(check_user_id)
+            .map(|d| d.at(UserStatusModel::USER_ID))
+            .into_iter()
+            .collect()
     }
 
-    /// Version 0 (the first release) had no `on_destroy`; its behaviour was `keep`.
-    fn upgrade_state(&self, version: i64, json: &[u8]) -> Result<UserStatusModel, Diagnostics> {
-        if !(0..=SCHEMA.version).contains(&version) {
-            return Err(Diagnostic::error(
-                "Unsupported state version",
-                format!(
-                    "The state was written with schema version {version}, which never existed."
-                ),
-            )
-            .into());
-        }
-        let mut state: UserStatusModel = serde_json::from_slice(json).map_err(|e| {
-            Diagnostics::from(Diagnostic::error(
-                "Unreadable state",
-                format!("The stored state does not fit the schema: {e}."),
-            ))
-        })?;
-        state.on_destroy = state
-            .on_destroy
-            .or_default_to(OnDestroy::DEFAULT.to_owned());
-        Ok(state)
+    fn state_upgraders(&self) -> &'static [StateUpgrader] {
+        &[StateUpgrader {
+            from_version: 0,
+            upgrade: upgrade_from_version_0,
+        }]
     }
 
     async fn read(
@@ -226,7 +172,7 @@ impl Resource for UserStatus {
         };
         tracing::debug!(user_id, "refreshing the account");
         match client.get_user_status(user_id).await {
-            Ok(account) => Ok(Some(state_of(user_id, &account, state.on_destroy.clone()))),
+            Ok(account) => Ok(Some(state_of(user_id, &account, state.on_destroy))),
             Err(e) if e.is_not_found() => {
                 tracing::info!(
                     user_id,
@@ -238,41 +184,13 @@ impl Resource for UserStatus {
         }
     }
 
-    /// `version` stays known unless a PUT will happen.
-    fn plan(
-        &self,
-        change: PlanChange<UserStatusModel>,
-    ) -> Result<Planned<UserStatusModel>, Diagnostics> {
-        let PlanChange { prior, config, .. } = change;
-        let id_from_config = match &config.user_id {
-            Field::Known(id) => Field::Known(id.clone()),
-            _ => Field::Unknown,
-        };
-        let planned = |id: Field<String>, version: Field<i64>| UserStatusModel {
-            id,
-            user_id: config.user_id.clone(),
-            enabled: config.enabled,
-            version,
-            on_destroy: config
-                .on_destroy
-                .clone()
-                .or_default_to(OnDestroy::DEFAULT.to_owned()),
-        };
-        Ok(match prior {
-            None => Planned::in_place(planned(id_from_config, Field::Unknown)),
-            Some(prior) if prior.user_id != config.user_id => Planned {
-                state: planned(id_from_config, Field::Unknown),
-                requires_replace: vec!["user_id"],
-            },
-            Some(prior) => {
-                let version = if prior.enabled == config.enabled {
-                    prior.version
-                } else {
-                    Field::Unknown
-                };
-                Planned::in_place(planned(prior.id, version))
-            }
-        })
+    /// `id` is the user id; `version` changes when a PUT will happen, that is when `enabled`
+    /// does.
+    fn modify_plan(&self, planned: &mut Planned<UserStatusModel>) {
+        planned.state.id = planned.state.user_id.clone();
+        if planned.changes.contains(UserStatusModel::ENABLED) {
+            planned.state.version = Field::Unknown;
+        }
     }
 
     /// Adopts the account, setting its status if it differs.
@@ -293,7 +211,7 @@ impl Resource for UserStatus {
                 .await
                 .map_err(|e| update_error(user_id, &e))?;
         }
-        Ok(state_of(user_id, &account, planned.on_destroy.clone()))
+        Ok(state_of(user_id, &account, planned.on_destroy))
     }
 
     async fn update(
@@ -301,8 +219,9 @@ impl Resource for UserStatus {
         client: &AcronisClient,
         prior: UserStatusModel,
         planned: UserStatusModel,
+        changes: &Changes,
     ) -> Result<UserStatusModel, Diagnostics> {
-        if !planned.version.is_unknown() {
+        if !changes.contains(UserStatusModel::ENABLED) {
             // Nothing to send: only provider-side settings changed.
             return Ok(planned);
         }
@@ -323,11 +242,7 @@ impl Resource for UserStatus {
         client: &AcronisClient,
         prior: UserStatusModel,
     ) -> Result<(), Diagnostics> {
-        let choice = prior
-            .on_destroy
-            .as_deref()
-            .and_then(OnDestroy::parse)
-            .unwrap_or(OnDestroy::Keep);
+        let choice = prior.on_destroy.known().copied().unwrap_or_default();
         let enabled = match choice {
             OnDestroy::Keep => return Ok(()),
             OnDestroy::Enable => true,
@@ -348,7 +263,7 @@ impl Resource for UserStatus {
     /// `user_id` and `enabled`, and `on_destroy` only when it is not the default.
     fn generate_config(&self, state: UserStatusModel) -> UserStatusModel {
         let on_destroy = match state.on_destroy {
-            Field::Known(choice) if choice != OnDestroy::DEFAULT => Field::Known(choice),
+            Field::Known(choice) if choice != OnDestroy::default() => Field::Known(choice),
             _ => Field::Null,
         };
         UserStatusModel {
@@ -369,7 +284,7 @@ impl Resource for UserStatus {
         if let Some(d) = check_user_id(&user_id) {
             return Err(Diagnostic::error(
                 "Invalid import id",
-                format!("{} Import acronis_user_status by the user's id.", d.detail),
+                format!("{} Import {} by the user's id.", d.detail, Self::TYPE_NAME),
             )
             .into());
         }

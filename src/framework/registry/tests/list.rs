@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 use super::*;
 use crate::framework::{ListResults, Listed};
 use crate::tfproto::proto::list_resource::Event;
+use crate::tfproto::schema::{Attribute, Mode, Type};
 
 /// Lists toys `toy0`, `toy1`, ... up to `count`, failing before `fail_at` when that is set;
 /// counts the toys it was let to push.
