@@ -14,6 +14,8 @@ pub enum Operation {
     ReadUsers(usize),
     /// Listing the live users of a tenant, by its id.
     ListTenantUsers(String),
+    /// Reading one tenant, by its id.
+    ReadTenant(String),
 }
 
 impl fmt::Display for Operation {
@@ -26,6 +28,7 @@ impl fmt::Display for Operation {
             Operation::ListTenantUsers(id) => {
                 write!(f, "listing the users of tenant {}", shown_id(id))
             }
+            Operation::ReadTenant(id) => write!(f, "reading tenant {}", shown_id(id)),
         }
     }
 }

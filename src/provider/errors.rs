@@ -16,50 +16,67 @@ pub fn api_error(summary: &str, err: &ApiError) -> Diagnostic {
     Diagnostic::error(summary, detail)
 }
 
-/// What the user can do about a failed call.
+/// What a failed call was about, for remedies that name it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Subject {
+    Token,
+    User,
+    Tenant,
+}
+
+impl Subject {
+    fn of(operation: &Operation) -> Subject {
+        match operation {
+            Operation::Token => Subject::Token,
+            Operation::ReadUser(_) | Operation::UpdateUser(_) | Operation::ReadUsers(_) => {
+                Subject::User
+            }
+            Operation::ListTenantUsers(_) | Operation::ReadTenant(_) => Subject::Tenant,
+        }
+    }
+}
+
+/// What the user can do about a failed call, in the terms of the object it was about.
 fn hint(err: &ApiError) -> &'static str {
-    match (err, err.status()) {
-        (
-            ApiError::Status {
-                operation: Operation::Token,
-                ..
-            },
-            Some(400 | 401),
-        ) => {
+    let subject = Subject::of(err.operation());
+    match (subject, err, err.status()) {
+        (Subject::Token, ApiError::Status { .. }, Some(400 | 401)) => {
             "Check client_id and client_secret (or ACRONIS_CLIENT_ID / ACRONIS_CLIENT_SECRET): \
              the identity provider refused them."
         }
-        (_, Some(401)) => {
+        (_, _, Some(401)) => {
             "The API refused the credentials. Check client_id and client_secret, or that the \
              access_token has not expired."
         }
-        (_, Some(403)) => {
+        (Subject::Tenant, _, Some(403)) => {
+            "The API client is not allowed to do this: the tenant must be its own or one below \
+             it, and it needs an administrator role there."
+        }
+        (_, _, Some(403)) => {
             "The API client is not allowed to do this: its tenant must own the user, and it \
              needs an administrator role there."
         }
-        (
-            ApiError::Status {
-                operation: Operation::ListTenantUsers(_),
-                ..
-            },
-            Some(404),
-        ) => "No such tenant: check the tenant_id.",
-        (err, Some(404)) if !err.is_not_found() => {
+        (_, err, Some(404)) if !err.is_not_found() => {
             "The 404 did not come from the Acronis API (its answer had no API error body): \
              check base_url and any proxy in between."
         }
-        (_, Some(404)) => {
+        (Subject::Tenant, _, Some(404)) => "No such tenant: check the tenant_id.",
+        (_, _, Some(404)) => {
             "No such user: check the user_id, and that the account has not been deleted."
         }
-        (_, Some(409)) | (ApiError::Conflict { .. }, _) => {
+        (_, _, Some(409)) | (_, ApiError::Conflict { .. }, _) => {
             "Someone else is changing this account; run terraform apply again."
         }
-        (_, Some(429)) => "The API is rate limiting this client; try again later.",
-        (_, Some(500..=599)) | (ApiError::Transport { .. }, _) | (ApiError::Timeout { .. }, _) => {
+        (_, _, Some(429)) => "The API is rate limiting this client; try again later.",
+        (_, _, Some(500..=599))
+        | (_, ApiError::Transport { .. }, _)
+        | (_, ApiError::Timeout { .. }, _) => {
             "The API is unreachable or failing; check base_url and try again later \
              (max_retries and request_timeout tune how long the provider keeps trying)."
         }
-        (ApiError::Cancelled { .. }, _) => "The operation was interrupted; nothing more was sent.",
+        (_, ApiError::Cancelled { .. }, _) => {
+            "The operation was interrupted; nothing more was sent."
+        }
         _ => "",
     }
 }
@@ -97,6 +114,14 @@ mod tests {
                 "No such tenant",
             ),
             (status(user(), 404), "No such user"),
+            (
+                status(Operation::ReadTenant("t".into()), 404),
+                "No such tenant",
+            ),
+            (
+                status(Operation::ReadTenant("t".into()), 403),
+                "the tenant must be its own or one below it",
+            ),
             (
                 ApiError::Status {
                     operation: user(),

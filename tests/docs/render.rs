@@ -583,16 +583,16 @@ mod tests {
         let dir = examples();
         let pages = render_all(dir.path()).expect("render");
         let paths: Vec<_> = pages.iter().map(|(p, _)| p.clone()).collect();
-        assert_eq!(
-            paths,
-            [
-                PathBuf::from("docs/index.md"),
-                PathBuf::from("docs/resources/user_status.md"),
-                PathBuf::from("docs/data-sources/user.md"),
-                PathBuf::from("docs/data-sources/users.md"),
-                PathBuf::from("docs/list-resources/user_status.md"),
-            ]
-        );
+        let mut expected = vec![PathBuf::from("docs/index.md")];
+        expected.extend(types().iter().map(|t| {
+            let name = t.type_name.strip_prefix(TYPE_PREFIX).expect("prefixed");
+            Path::new("docs")
+                .join(t.kind.folder())
+                .join(format!("{name}.md"))
+        }));
+        assert_eq!(paths, expected);
+        assert!(paths.contains(&PathBuf::from("docs/resources/user_status.md")));
+        assert!(paths.contains(&PathBuf::from("docs/data-sources/users.md")));
         for (path, text) in &pages {
             assert!(
                 text.starts_with("---\npage_title: \""),
