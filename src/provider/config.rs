@@ -9,100 +9,86 @@ use secrecy::SecretString;
 
 use crate::acronis::{BaseUrl, ClientOptions, Credentials, ProxySettings, RetryPolicy};
 use crate::framework::Field;
-use crate::tfproto::schema::{Attribute, Mode, SchemaDef, Type};
+use crate::tfproto::schema::SchemaDef;
 use crate::tfproto::{Diagnostic, Diagnostics};
-
-pub const SCHEMA: SchemaDef = SchemaDef {
-    version: 0,
-    description: "The Acronis provider manages accounts of the Acronis Cyber Platform through its \
-                  account-management API. Authenticate with an API client (`client_id` and \
-                  `client_secret`) or with an `access_token` minted elsewhere.",
-    attributes: &[
-        Attribute::new(
-            "base_url",
-            Type::String,
-            Mode::Optional,
-            "The data-center URL of your Acronis account, e.g. `https://eu2-cloud.acronis.com` \
-             (with or without `/api/2`). Falls back to `ACRONIS_BASE_URL`. `https://` is \
-             required; `http://` is accepted for loopback addresses only.",
-        ),
-        Attribute::new(
-            "client_id",
-            Type::String,
-            Mode::Optional,
-            "The id of an API client. Falls back to `ACRONIS_CLIENT_ID`.",
-        ),
-        Attribute::new(
-            "client_secret",
-            Type::String,
-            Mode::Optional,
-            "The secret of that API client. Falls back to `ACRONIS_CLIENT_SECRET`.",
-        )
-        .sensitive(),
-        Attribute::new(
-            "access_token",
-            Type::String,
-            Mode::Optional,
-            "A bearer token obtained elsewhere, instead of `client_id` and `client_secret`. \
-             Falls back to `ACRONIS_ACCESS_TOKEN`.",
-        )
-        .sensitive(),
-        Attribute::new(
-            "ca_file",
-            Type::String,
-            Mode::Optional,
-            "Path to a PEM file of extra CA certificates to trust, for deployments behind a \
-             private CA. Falls back to `ACRONIS_CA_FILE`. The system trust store is always used.",
-        ),
-        Attribute::new(
-            "max_retries",
-            Type::Number,
-            Mode::Optional,
-            "How many times a failed call (HTTP 429, 5xx, lost connection) is retried, 0 to 10. \
-             Defaults to 3.",
-        ),
-        Attribute::new(
-            "request_timeout",
-            Type::Number,
-            Mode::Optional,
-            "Seconds to wait for one HTTP answer, 1 to 600. Defaults to 30.",
-        ),
-        Attribute::new(
-            "batch_reads",
-            Type::Bool,
-            Mode::Optional,
-            "Whether reads of single accounts that arrive while the API is busy share one batch \
-             call (`GET /users?uuids=...`, up to 100 accounts). Defaults to `true`. Falls back to \
-             `ACRONIS_BATCH_READS`. A refresh of many resources then makes a fraction of the calls \
-             (fewer 429s) in about the same time; a read that arrives alone is sent alone at once. \
-             Set `false` for one `GET` per account, e.g. to match API logs to resources.",
-        ),
-    ],
-};
 
 /// Every environment variable the provider reads, with the argument it stands in for.
 pub const ENVIRONMENT: &[(&str, &str)] = &[
-    ("ACRONIS_BASE_URL", "base_url"),
-    ("ACRONIS_CLIENT_ID", "client_id"),
-    ("ACRONIS_CLIENT_SECRET", "client_secret"),
-    ("ACRONIS_ACCESS_TOKEN", "access_token"),
-    ("ACRONIS_CA_FILE", "ca_file"),
-    ("ACRONIS_BATCH_READS", "batch_reads"),
+    ("ACRONIS_BASE_URL", ProviderConfig::BASE_URL),
+    ("ACRONIS_CLIENT_ID", ProviderConfig::CLIENT_ID),
+    ("ACRONIS_CLIENT_SECRET", ProviderConfig::CLIENT_SECRET),
+    ("ACRONIS_ACCESS_TOKEN", ProviderConfig::ACCESS_TOKEN),
+    ("ACRONIS_CA_FILE", ProviderConfig::CA_FILE),
+    ("ACRONIS_BATCH_READS", ProviderConfig::BATCH_READS),
 ];
 
 /// The provider block. No `Debug`: it holds the secret and the token.
-#[derive(Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize, crate::framework::Schema)]
 #[serde(default)]
+#[schema(
+    version = 0,
+    description = "The Acronis provider manages accounts of the Acronis Cyber Platform through its \
+                   account-management API. Authenticate with an API client (`client_id` and \
+                   `client_secret`) or with an `access_token` minted elsewhere."
+)]
 pub struct ProviderConfig {
+    #[attr(
+        optional,
+        description = "The data-center URL of your Acronis account, e.g. `https://eu2-cloud.acronis.com` \
+                       (with or without `/api/2`). Falls back to `ACRONIS_BASE_URL`. `https://` is \
+                       required; `http://` is accepted for loopback addresses only."
+    )]
     pub base_url: Field<String>,
+    #[attr(
+        optional,
+        description = "The id of an API client. Falls back to `ACRONIS_CLIENT_ID`."
+    )]
     pub client_id: Field<String>,
+    #[attr(
+        optional,
+        sensitive,
+        description = "The secret of that API client. Falls back to `ACRONIS_CLIENT_SECRET`."
+    )]
     pub client_secret: Field<String>,
+    #[attr(
+        optional,
+        sensitive,
+        description = "A bearer token obtained elsewhere, instead of `client_id` and `client_secret`. \
+                       Falls back to `ACRONIS_ACCESS_TOKEN`."
+    )]
     pub access_token: Field<String>,
+    #[attr(
+        optional,
+        description = "Path to a PEM file of extra CA certificates to trust, for deployments behind a \
+                       private CA. Falls back to `ACRONIS_CA_FILE`. The system trust store is always used."
+    )]
     pub ca_file: Field<String>,
     /// Numbers as Terraform sends them, so that a fraction is reported, not refused unread.
+    #[attr(
+        optional,
+        description = "How many times a failed call (HTTP 429, 5xx, lost connection) is retried, 0 to 10. \
+                       Defaults to 3."
+    )]
     pub max_retries: Field<f64>,
+    #[attr(
+        optional,
+        description = "Seconds to wait for one HTTP answer, 1 to 600. Defaults to 30."
+    )]
     pub request_timeout: Field<f64>,
+    #[attr(
+        optional,
+        description = "Whether reads of single accounts that arrive while the API is busy share one batch \
+                       call (`GET /users?uuids=...`, up to 100 accounts). Defaults to `true`. Falls back to \
+                       `ACRONIS_BATCH_READS`. A refresh of many resources then makes a fraction of the calls \
+                       (fewer 429s) in about the same time; a read that arrives alone is sent alone at once. \
+                       Set `false` for one `GET` per account, e.g. to match API logs to resources."
+    )]
     pub batch_reads: Field<bool>,
+}
+
+/// The provider block's schema.
+pub fn schema() -> &'static SchemaDef {
+    <ProviderConfig as crate::framework::Schema>::schema()
 }
 
 const DEFAULT_MAX_RETRIES: i64 = 3;
@@ -114,11 +100,11 @@ impl ProviderConfig {
     /// The string arguments with their names.
     fn strings(&self) -> [(&'static str, &Field<String>); 5] {
         [
-            ("base_url", &self.base_url),
-            ("client_id", &self.client_id),
-            ("client_secret", &self.client_secret),
-            ("access_token", &self.access_token),
-            ("ca_file", &self.ca_file),
+            (ProviderConfig::BASE_URL, &self.base_url),
+            (ProviderConfig::CLIENT_ID, &self.client_id),
+            (ProviderConfig::CLIENT_SECRET, &self.client_secret),
+            (ProviderConfig::ACCESS_TOKEN, &self.access_token),
+            (ProviderConfig::CA_FILE, &self.ca_file),
         ]
     }
 }
@@ -153,7 +139,7 @@ pub fn validate(config: &ProviderConfig) -> Diagnostics {
 fn max_retries(config: &ProviderConfig) -> Result<i64, Diagnostic> {
     number_in_range(
         &config.max_retries,
-        "max_retries",
+        ProviderConfig::MAX_RETRIES,
         0,
         MAX_RETRIES_LIMIT,
         DEFAULT_MAX_RETRIES,
@@ -163,7 +149,7 @@ fn max_retries(config: &ProviderConfig) -> Result<i64, Diagnostic> {
 fn request_timeout(config: &ProviderConfig) -> Result<i64, Diagnostic> {
     number_in_range(
         &config.request_timeout,
-        "request_timeout",
+        ProviderConfig::REQUEST_TIMEOUT,
         1,
         TIMEOUT_LIMIT_SECS,
         DEFAULT_TIMEOUT_SECS,
@@ -175,7 +161,7 @@ fn invalid_base_url(reason: &str) -> Diagnostic {
         "Invalid base_url",
         format!("The base_url (or ACRONIS_BASE_URL) is not usable: {reason}."),
     )
-    .at("base_url")
+    .at(ProviderConfig::BASE_URL)
 }
 
 /// A whole number in `min..=max`, or `default` when null or not yet known.
@@ -225,15 +211,27 @@ pub fn resolve(
                 .filter(|s| !s.is_empty()),
         }
     };
-    let base_url = setting("base_url", &config.base_url, "ACRONIS_BASE_URL");
-    let client_id = setting("client_id", &config.client_id, "ACRONIS_CLIENT_ID");
+    let base_url = setting(
+        ProviderConfig::BASE_URL,
+        &config.base_url,
+        "ACRONIS_BASE_URL",
+    );
+    let client_id = setting(
+        ProviderConfig::CLIENT_ID,
+        &config.client_id,
+        "ACRONIS_CLIENT_ID",
+    );
     let client_secret = setting(
-        "client_secret",
+        ProviderConfig::CLIENT_SECRET,
         &config.client_secret,
         "ACRONIS_CLIENT_SECRET",
     );
-    let access_token = setting("access_token", &config.access_token, "ACRONIS_ACCESS_TOKEN");
-    let ca_file = setting("ca_file", &config.ca_file, "ACRONIS_CA_FILE");
+    let access_token = setting(
+        ProviderConfig::ACCESS_TOKEN,
+        &config.access_token,
+        "ACRONIS_ACCESS_TOKEN",
+    );
+    let ca_file = setting(ProviderConfig::CA_FILE, &config.ca_file, "ACRONIS_CA_FILE");
 
     let base_url = match base_url.as_deref().map(BaseUrl::parse) {
         Some(Ok(url)) => Some(url),
@@ -250,7 +248,7 @@ pub fn resolve(
                     "Missing base_url",
                     "Set base_url in the provider block or ACRONIS_BASE_URL to your data-center URL, e.g. https://eu2-cloud.acronis.com (the address you sign in to the console at).",
                 )
-                .at("base_url"),
+                .at(ProviderConfig::BASE_URL),
             );
             None
         }
@@ -264,7 +262,7 @@ pub fn resolve(
                     "Unreadable ca_file",
                     format!("Could not read the CA file {path:?}: {e}."),
                 )
-                .at("ca_file"),
+                .at(ProviderConfig::CA_FILE),
             );
             None
         }
@@ -355,14 +353,14 @@ fn credentials(
         (Some(_), None, None) => {
             diags.push(
                 Diagnostic::error("Missing client_secret", "client_id is set but client_secret is not: set client_secret or ACRONIS_CLIENT_SECRET.")
-                    .at("client_secret"),
+                    .at(ProviderConfig::CLIENT_SECRET),
             );
             None
         }
         (None, Some(_), None) => {
             diags.push(
                 Diagnostic::error("Missing client_id", "client_secret is set but client_id is not: set client_id or ACRONIS_CLIENT_ID.")
-                    .at("client_id"),
+                    .at(ProviderConfig::CLIENT_ID),
             );
             None
         }
@@ -372,7 +370,7 @@ fn credentials(
                     "Conflicting credentials",
                     "Both access_token and client credentials are set (in the provider block or ACRONIS_* variables); use one way to authenticate: unset access_token / ACRONIS_ACCESS_TOKEN, or client_id and client_secret / ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET.",
                 )
-                .at("access_token"),
+                .at(ProviderConfig::ACCESS_TOKEN),
             );
             None
         }

@@ -66,7 +66,7 @@ impl framework::Provider for AcronisProvider {
     type Client = AcronisClient;
 
     fn schema(&self) -> &'static SchemaDef {
-        &config::SCHEMA
+        config::schema()
     }
 
     fn validate(&self, config: &config::ProviderConfig) -> Diagnostics {

@@ -124,7 +124,7 @@ pub fn page_path(doc: &TypeDoc) -> PathBuf {
 
 /// `docs/index.md`: the provider, how to authenticate, its environment variables and schema.
 pub fn render_provider(examples_root: &Path) -> io::Result<String> {
-    let schema = &config::SCHEMA;
+    let schema = config::schema();
     let mut page = front_matter("Acronis Provider", schema.description);
     page.push_str("# Acronis Provider\n\n");
     page.push_str(schema.description);
@@ -386,7 +386,7 @@ fn environment_table() -> String {
          | --- | --- | --- |\n",
     );
     for (variable, argument) in config::ENVIRONMENT {
-        let sensitive = config::SCHEMA
+        let sensitive = config::schema()
             .attribute(argument)
             .is_some_and(|a| a.sensitive);
         out.push_str(&format!(
@@ -645,7 +645,7 @@ mod tests {
     fn every_attribute_is_listed_once_with_its_description() {
         let dir = examples();
         let pages = render_all(dir.path()).expect("render");
-        let schemas = std::iter::once((PathBuf::from("docs/index.md"), &config::SCHEMA))
+        let schemas = std::iter::once((PathBuf::from("docs/index.md"), config::schema()))
             .chain(types().into_iter().map(|t| (page_path(&t), t.schema)));
         for (path, schema) in schemas {
             let text = page(&pages, &path);
@@ -807,7 +807,7 @@ mod tests {
         let dir = examples();
         let index = render_provider(dir.path()).expect("render");
         for (variable, argument) in config::ENVIRONMENT {
-            let sensitive = if config::SCHEMA
+            let sensitive = if config::schema()
                 .attribute(argument)
                 .expect("argument exists")
                 .sensitive
