@@ -21,10 +21,7 @@ use super::retry::{is_retryable_status, parse_retry_after, RetryPolicy};
 use super::tls;
 use super::transport::{self, HttpClient, HttpError, HttpRequest, HttpSettings};
 use super::url::BaseUrl;
-use super::user::{is_valid_user_id, BatchAnswer, BatchItem, StatusItem, User, UserStatus};
-
-/// How often an update is retried when the account changed under it (409).
-const MAX_CONFLICT_ATTEMPTS: u32 = 5;
+use super::user::{check_user_id, BatchAnswer, BatchItem, StatusItem, User};
 
 /// The most ids one batch read may ask for (the API's limit).
 pub(super) const MAX_BATCH_IDS: usize = 100;
@@ -102,17 +99,17 @@ enum Auth {
 }
 
 /// A response that arrived, with its body read.
-struct Answer {
+pub(super) struct Answer {
     status: StatusCode,
     body: bytes::Bytes,
     /// The server's `Retry-After`, parsed.
     retry_after: Option<Duration>,
 }
 
-#[derive(Serialize)]
-struct EnabledUpdate {
-    enabled: bool,
-    version: i64,
+impl Answer {
+    pub(super) fn is_success(&self) -> bool {
+        self.status.is_success()
+    }
 }
 
 impl AcronisClient {
@@ -161,19 +158,14 @@ impl AcronisClient {
         })
     }
 
-    /// One user. With batching on, reads that arrive while the API is busy share one
-    /// `GET /users?uuids=...&lod=full`; a lone read is a plain `GET /users/{id}`.
-    pub async fn get_user(&self, id: &str) -> Result<User, ApiError> {
-        let reads = self.reads.as_ref().map(|r| &r.users);
-        self.read_one(reads, id).await
+    /// The coalescer of whole-user reads; `None` when batching is off.
+    pub(super) fn user_reads(&self) -> Option<&Coalescer<User, ApiError>> {
+        self.reads.as_ref().map(|r| &r.users)
     }
 
-    /// Whether the account is enabled, and its version: what a refresh needs. Batched as
-    /// [`get_user`](Self::get_user) is, with the lighter `lod=basic`; the rest of the object is
-    /// never built.
-    pub async fn get_user_status(&self, id: &str) -> Result<UserStatus, ApiError> {
-        let reads = self.reads.as_ref().map(|r| &r.statuses);
-        Ok(self.read_one(reads, id).await?.status())
+    /// The coalescer of status reads; `None` when batching is off.
+    pub(super) fn status_reads(&self) -> Option<&Coalescer<StatusItem, ApiError>> {
+        self.reads.as_ref().map(|r| &r.statuses)
     }
 
     /// One user's item, through `reads` while batching works.
@@ -181,7 +173,7 @@ impl AcronisClient {
     /// Only the account's own address may say it is gone: an id left out of a batch answer,
     /// a malformed item and a failed batch call (404 included) all send the read to
     /// `GET /users/{id}`.
-    async fn read_one<V: BatchItem>(
+    pub(super) async fn read_one<V: BatchItem>(
         &self,
         reads: Option<&Coalescer<V, ApiError>>,
         id: &str,
@@ -223,15 +215,6 @@ impl AcronisClient {
         }
     }
 
-    /// `GET /users/{id}`, for an id already checked.
-    pub(super) async fn read_user<U: serde::de::DeserializeOwned>(
-        &self,
-        id: &str,
-    ) -> Result<U, ApiError> {
-        self.get_json(&Operation::ReadUser(id.to_owned()), &format!("users/{id}"))
-            .await
-    }
-
     /// `GET` of an API path whose answer is JSON of type `T`.
     pub(super) async fn get_json<T: serde::de::DeserializeOwned>(
         &self,
@@ -240,19 +223,6 @@ impl AcronisClient {
     ) -> Result<T, ApiError> {
         let answer = self.call(op, Method::GET, path, None::<&()>).await?;
         decode(op, &answer)
-    }
-
-    /// `GET /users?uuids=...`: the users among `ids` that exist and decode (at most 100 ids a
-    /// call). Ids already checked by the caller are checked again: this is public.
-    pub async fn get_users(&self, ids: &[&str]) -> Result<Vec<User>, ApiError> {
-        for id in ids {
-            check_user_id(&Operation::ReadUsers(ids.len()), id)?;
-        }
-        let mut users = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(MAX_BATCH_IDS) {
-            users.extend(self.read_batch::<User>(chunk).await?);
-        }
-        Ok(users)
     }
 
     /// One batch read of at most [`MAX_BATCH_IDS`] checked ids, at `V`'s level of detail.
@@ -301,55 +271,8 @@ impl AcronisClient {
         }
     }
 
-    /// Brings the account to `enabled`, starting from `version` if the caller knows it.
-    ///
-    /// On a version conflict (the account changed since it was read, or a retried request had
-    /// already landed) it re-reads the account: if it already has the wanted `enabled`, nothing
-    /// more is sent; otherwise only `enabled` is sent again with the new version. Bounded.
-    pub async fn set_enabled(
-        &self,
-        id: &str,
-        enabled: bool,
-        version: Option<i64>,
-    ) -> Result<UserStatus, ApiError> {
-        let op = Operation::UpdateUser(id.to_owned());
-        check_user_id(&op, id)?;
-        let mut version = match version {
-            Some(v) => v,
-            None => {
-                let user = self.get_user_status(id).await?;
-                if user.enabled == enabled {
-                    return Ok(user);
-                }
-                user.version
-            }
-        };
-        for _ in 0..MAX_CONFLICT_ATTEMPTS {
-            let body = EnabledUpdate { enabled, version };
-            let answer = self
-                .call_raw(&op, Method::PUT, &format!("users/{id}"), Some(&body))
-                .await?;
-            if answer.status.is_success() {
-                return decode(&op, &answer);
-            }
-            if !is_version_conflict(&answer) {
-                return Err(status_error(&op, &answer));
-            }
-            tracing::debug!(user_id = id, "version conflict; re-reading the account");
-            let current = self.get_user_status(id).await?;
-            if current.enabled == enabled {
-                return Ok(current);
-            }
-            version = current.version;
-        }
-        Err(ApiError::Conflict {
-            operation: op,
-            attempts: MAX_CONFLICT_ATTEMPTS,
-        })
-    }
-
     /// A call whose error statuses become errors.
-    async fn call<B: Serialize>(
+    pub(super) async fn call<B: Serialize>(
         &self,
         op: &Operation,
         method: Method,
@@ -365,7 +288,7 @@ impl AcronisClient {
     }
 
     /// An authenticated API call with retries; any final status is returned as is.
-    async fn call_raw<B: Serialize>(
+    pub(super) async fn call_raw<B: Serialize>(
         &self,
         op: &Operation,
         method: Method,
@@ -545,20 +468,10 @@ impl AcronisClient {
     }
 }
 
-/// Refuses a user id that is not one lowercase UUID before it becomes part of a URL, so no
-/// caller (nor tampered state) can smuggle a path or a query into a request.
-fn check_user_id(op: &Operation, id: &str) -> Result<(), ApiError> {
-    if is_valid_user_id(id) {
-        Ok(())
-    } else {
-        Err(ApiError::InvalidArgument {
-            operation: op.clone(),
-            detail: "a user id is a lowercase UUID".into(),
-        })
-    }
-}
-
-fn decode<T: serde::de::DeserializeOwned>(op: &Operation, answer: &Answer) -> Result<T, ApiError> {
+pub(super) fn decode<T: serde::de::DeserializeOwned>(
+    op: &Operation,
+    answer: &Answer,
+) -> Result<T, ApiError> {
     serde_json::from_slice(&answer.body).map_err(|e| ApiError::InvalidResponse {
         operation: op.clone(),
         detail: shown_decode_error(&e),
@@ -577,7 +490,7 @@ fn shown_decode_error(e: &serde_json::Error) -> String {
     format!("{kind} (line {}, column {})", e.line(), e.column())
 }
 
-fn status_error(op: &Operation, answer: &Answer) -> ApiError {
+pub(super) fn status_error(op: &Operation, answer: &Answer) -> ApiError {
     let (code, message) = parse_error_body(&answer.body);
     ApiError::Status {
         operation: op.clone(),
@@ -588,7 +501,7 @@ fn status_error(op: &Operation, answer: &Answer) -> ApiError {
 }
 
 /// 409, or a 400 whose message says the version is stale (the API docs leave this open).
-fn is_version_conflict(answer: &Answer) -> bool {
+pub(super) fn is_version_conflict(answer: &Answer) -> bool {
     match answer.status {
         StatusCode::CONFLICT => true,
         StatusCode::BAD_REQUEST => {
