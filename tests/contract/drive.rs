@@ -43,6 +43,9 @@ pub const STEPS: &[(&str, Step)] = &[
     ("tenant users, own and nested", |c| {
         Box::pin(tenant_users(c))
     }),
+    ("get tenant: a customer, a unit, an unknown one", |c| {
+        Box::pin(get_tenant(c))
+    }),
     ("error answers: unknown user, tenant, client", |c| {
         Box::pin(errors(c))
     }),
@@ -96,6 +99,15 @@ async fn tenant_users(c: &Ctx) {
         .list_tenant_users(CUSTOMER, TenantScope::WithChildTenants)
         .await;
     assert_eq!(nested.expect("nested").len(), 5);
+}
+
+async fn get_tenant(c: &Ctx) {
+    let customer = c.client.get_tenant(CUSTOMER).await.expect("customer");
+    assert_eq!(customer.id, CUSTOMER);
+    let unit = c.client.get_tenant(UNIT).await.expect("unit");
+    assert_eq!(unit.parent_id.as_deref(), Some(CUSTOMER));
+    let unknown = c.client.get_tenant(UNKNOWN_TENANT).await;
+    assert!(unknown.is_err_and(|e| e.is_not_found()));
 }
 
 async fn errors(c: &Ctx) {
