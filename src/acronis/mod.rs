@@ -14,6 +14,7 @@ pub mod tls;
 pub mod transport;
 pub mod url;
 pub mod user;
+mod user_calls;
 
 pub use auth::Credentials;
 pub use client::{AcronisClient, ClientOptions};
