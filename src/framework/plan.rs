@@ -53,3 +53,89 @@ pub struct Planned<M> {
     pub changes: Changes,
     pub requires_replace: Vec<&'static str>,
 }
+
+#[cfg(test)]
+mod tests {
+    use serde::{Deserialize, Serialize};
+
+    use super::*;
+    use crate::framework::{Attributes, Field};
+
+    /// Every kind of attribute the rules tell apart.
+    #[derive(
+        Debug, Clone, Default, PartialEq, Serialize, Deserialize, crate::framework::Schema,
+    )]
+    #[schema(resource, version = 0, description = "A thing.")]
+    struct Thing {
+        #[attr(required, requires_replace, description = "Its key.")]
+        key: Field<String>,
+        #[attr(optional, description = "Its size.")]
+        size: Field<i64>,
+        #[attr(optional_computed, description = "Its label, kept when left out.")]
+        label: Field<String>,
+        #[attr(optional_computed, default = 3, description = "Its level.")]
+        level: Field<i64>,
+        #[attr(computed, use_state_for_unknown, description = "Its id.")]
+        id: Field<String>,
+        #[attr(computed, description = "When it last changed.")]
+        stamp: Field<i64>,
+    }
+
+    fn config(key: &str, size: i64) -> Thing {
+        Thing {
+            key: key.into(),
+            size: Field::Known(size),
+            ..Thing::default()
+        }
+    }
+
+    fn prior() -> Thing {
+        Thing {
+            label: "x".into(),
+            level: Field::Known(3),
+            id: "id-1".into(),
+            stamp: Field::Known(7),
+            ..config("a", 1)
+        }
+    }
+
+    #[test]
+    fn a_create_knows_only_configuration_and_defaults() {
+        let plan = Thing::planned(None, &config("a", 1));
+        assert_eq!(plan.state.level, Field::Known(3));
+        assert!(plan.state.label.is_unknown());
+        assert!(plan.state.id.is_unknown() && plan.state.stamp.is_unknown());
+        assert!(plan.changes.is_empty() && plan.requires_replace.is_empty());
+    }
+
+    #[test]
+    fn nothing_changed_keeps_the_prior_state() {
+        let plan = Thing::planned(Some(&prior()), &config("a", 1));
+        assert_eq!(plan.state, prior());
+        assert!(plan.changes.is_empty());
+    }
+
+    #[test]
+    fn an_in_place_change_keeps_only_use_state_for_unknown() {
+        let plan = Thing::planned(Some(&prior()), &config("a", 2));
+        assert!(plan.changes.contains(Thing::SIZE));
+        assert!(plan.requires_replace.is_empty());
+        assert_eq!(plan.state.id, Field::Known("id-1".to_owned()));
+        assert!(plan.state.stamp.is_unknown());
+        assert_eq!(plan.state.label, Field::Known("x".to_owned()));
+    }
+
+    #[test]
+    fn a_requires_replace_change_makes_every_computed_value_unknown() {
+        let plan = Thing::planned(Some(&prior()), &config("b", 1));
+        assert_eq!(plan.requires_replace, vec![Thing::KEY]);
+        assert!(plan.state.id.is_unknown() && plan.state.stamp.is_unknown());
+    }
+
+    #[test]
+    fn the_schema_is_the_fields() {
+        let names: Vec<_> = Thing::ATTRIBUTES.iter().map(|a| a.name).collect();
+        assert_eq!(names, ["key", "size", "label", "level", "id", "stamp"]);
+        assert_eq!(Thing::REQUIRES_REPLACE, [Thing::KEY]);
+    }
+}
