@@ -9,7 +9,7 @@ use std::ops::ControlFlow;
 use tokio::sync::mpsc;
 
 use super::registry::encode;
-use super::{Model, Resource};
+use super::{Model, Resource, Schema};
 use crate::tfproto::proto::{list_resource, ResourceIdentityData};
 use crate::tfproto::schema::SchemaDef;
 use crate::tfproto::Diagnostics;
@@ -20,10 +20,13 @@ use crate::tfproto::Diagnostics;
 pub trait ListResource: Send + Sync + 'static {
     /// The managed resource type whose objects are listed.
     type Resource: Resource;
-    /// The `config` block of a `list` block: one object of [`ListResource::schema`].
-    type Config: Model;
+    /// The `config` block of a `list` block, which declares its schema.
+    type Config: Model + Schema;
 
-    fn schema(&self) -> &'static SchemaDef;
+    /// The `config` block's schema, as the model declares it.
+    fn schema(&self) -> &'static SchemaDef {
+        <Self::Config as Schema>::schema()
+    }
 
     /// Checks of a configuration beyond its types; values may be unknown. Read-only
     /// attributes set in configuration are refused by the framework.

@@ -7,10 +7,9 @@ use std::ops::ControlFlow;
 use serde::{Deserialize, Serialize};
 
 use crate::acronis::{AcronisClient, ApiError, TenantUserPages, User, UserStatus as Account};
-use crate::framework::{Field, ListResource, ListResults, Listed, Schema};
+use crate::framework::{Field, ListResource, ListResults, Listed};
 use crate::provider::resources::user_status::{self, UserIdentity};
 use crate::provider::tenant;
-use crate::tfproto::schema::SchemaDef;
 use crate::tfproto::{Diagnostic, Diagnostics};
 
 pub struct UserStatusList;
@@ -76,10 +75,6 @@ fn page_error(
 impl ListResource for UserStatusList {
     type Resource = user_status::UserStatus;
     type Config = UserStatusListConfig;
-
-    fn schema(&self) -> &'static SchemaDef {
-        UserStatusListConfig::schema()
-    }
 
     fn validate(&self, config: &UserStatusListConfig) -> Diagnostics {
         tenant::check_tenant_id(&config.tenant_id, UserStatusListConfig::TENANT_ID)

@@ -10,7 +10,6 @@ use tokio::sync::mpsc;
 use super::*;
 use crate::framework::{ListResults, Listed};
 use crate::tfproto::proto::list_resource::Event;
-use crate::tfproto::schema::{Attribute, Mode, Type};
 
 /// Lists toys `toy0`, `toy1`, ... up to `count`, failing before `fail_at` when that is set;
 /// counts the toys it was let to push.
@@ -19,30 +18,22 @@ struct ToyList {
     pushed: AtomicUsize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, crate::framework::Schema)]
+#[schema(version = 0, description = "Toys.")]
 struct ToyListConfig {
+    #[attr(required, description = "How many.")]
     count: Field<i64>,
+    #[attr(optional, description = "Where it fails.")]
     #[serde(default)]
     fail_at: Field<i64>,
+    #[attr(computed, description = "Read-only.")]
+    #[serde(default)]
+    seen: Field<i64>,
 }
-
-const TOY_LIST_SCHEMA: SchemaDef = SchemaDef {
-    version: 0,
-    description: "Toys.",
-    attributes: &[
-        Attribute::new("count", Type::Number, Mode::Required, "How many."),
-        Attribute::new("fail_at", Type::Number, Mode::Optional, "Where it fails."),
-        Attribute::new("seen", Type::Number, Mode::Computed, "Read-only."),
-    ],
-};
 
 impl ListResource for ToyList {
     type Resource = Toy;
     type Config = ToyListConfig;
-
-    fn schema(&self) -> &'static SchemaDef {
-        &TOY_LIST_SCHEMA
-    }
 
     fn validate(&self, config: &ToyListConfig) -> Diagnostics {
         match config.count.known() {
