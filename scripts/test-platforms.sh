@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# `make test-platforms`: builds the five release archives (the platform-test profile: release
+# code without the long fat-LTO link) and proves them with real Terraform:
+#
+#   - the archives, SHA256SUMS, the macOS Mach-O checks and the Windows PE check
+#     (tests/platforms_binaries.rs);
+#   - linux_arm64: the acceptance subset, Terraform launching the arm64 binary under qemu-aarch64
+#     through a launcher in the dev_overrides folder;
+#   - windows_amd64: go-plugin over TCP with mutual TLS and Shutdown under Wine
+#     (tests/platforms_windows.rs), then the acceptance subset with Terraform launching the .exe
+#     under Wine, its log showing the tcp handshake;
+#   - terraform init from a filesystem mirror and an HTTPS network mirror, and a five-platform
+#     lock file accepted on linux_amd64 (tests/platforms_mirror.rs).
+#
+# Tools (rust targets, cross compilers, qemu-user, wine64, zig) come from scripts/cross-tools.sh;
+# the Wine prefix is kept under .tools/wine.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+say() { echo "test-platforms: $*" >&2; }
+started=$SECONDS
+
+tools_bin=$(bash scripts/cross-tools.sh)
+export PATH=$tools_bin:$PATH
+version=$(awk '/^\[/ { p = ($0 == "[package]") } p && /^version *=/ { gsub(/^version *= *"|".*$/, ""); print; exit }' Cargo.toml)
+dist=$root/target/platforms-dist
+name=terraform-provider-acronis
+
+say "building the five archives"
+RELEASE_PROFILE=platform-test RELEASE_PGO=0 DIST_DIR=$dist bash scripts/release.sh "$version" >/dev/null
+say "built in $((SECONDS - started))s"
+export PLATFORM_DIST=$dist
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"; [ -n "${WINEPREFIX:-}" ] && wineserver -k 2>/dev/null || true' EXIT
+unpack() { python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$dist/${name}_${version}_$1.zip" "$work/$1"; }
+
+# The acceptance subset: create and disable, the empty plan after it, drift, import, the data
+# sources.
+subset() {
+  cargo test -q --test acceptance_skeleton --test acceptance_data_source
+  cargo test -q --test acceptance_user_status -- \
+    refresh_only_plans_report_drift_with_exit_code_2 a_revision_moved_out_of_band_is_refreshed_silently \
+    import_by_identity
+}
+cargo test --no-run -q --test acceptance_skeleton --test acceptance_data_source --test acceptance_user_status \
+  --test platforms_binaries --test platforms_windows --test platforms_mirror >&2
+
+say "archives, Mach-O and PE checks"
+cargo test -q --test platforms_binaries
+
+say "linux_arm64 under qemu-aarch64"
+unpack linux_arm64
+mkdir -p "$work/arm64-launcher"
+cat >"$work/arm64-launcher/$name" <<EOF
+#!/bin/sh
+exec qemu-aarch64 -L /usr/aarch64-linux-gnu "$work/linux_arm64/${name}_v$version" "\$@"
+EOF
+chmod +x "$work/arm64-launcher/$name"
+TF_ACC_PROVIDER_DIR=$work/arm64-launcher subset
+
+say "windows_amd64 under Wine"
+export WINEPREFIX=$root/.tools/wine WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+mkdir -p "$WINEPREFIX"
+wineboot --init >/dev/null 2>&1 || true
+# A persistent wineserver started here, not by a plugin launch: otherwise the first launch's
+# server would hold Terraform's pipes open after the plugin exits.
+wineserver -p
+cargo test -q --test platforms_windows
+unpack windows_amd64
+mkdir -p "$work/windows-launcher"
+cat >"$work/windows-launcher/$name" <<EOF
+#!/bin/sh
+exec wine "$work/windows_amd64/${name}_v$version.exe" "\$@"
+EOF
+chmod +x "$work/windows-launcher/$name"
+log=$work/windows-terraform.log
+TF_LOG=DEBUG TF_LOG_PATH=$log TF_ACC_PROVIDER_DIR=$work/windows-launcher subset
+# Terraform's own log of the launches: the plugin announced tcp on loopback.
+grep -q 'plugin address: address=127.0.0.1:[0-9]* network=tcp' "$log" ||
+  { say "Terraform's log shows no tcp plugin address"; exit 1; }
+if grep -q 'network=unix' "$log"; then say "a Windows plugin announced a unix socket"; exit 1; fi
+say "Terraform connected over tcp $(grep -c 'network=tcp' "$log") times"
+
+say "terraform init from filesystem and network mirrors"
+cargo test -q --test platforms_mirror
+
+say "passed in $((SECONDS - started))s"
