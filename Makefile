@@ -27,7 +27,7 @@ test: terraform lint
 test-matrix:
 	bash scripts/test-matrix.sh $(VERSIONS)
 
-# The five release platforms built and proven: linux_arm64 under QEMU and windows_amd64 under
+# The release platforms built and proven: linux_arm64 under QEMU and windows_amd64 under
 # Wine with real Terraform, the macOS binaries read as Mach-O, terraform init from mirrors.
 # Installs its tools (scripts/cross-tools.sh: apt packages, rust targets, zig under .tools/).
 test-platforms: terraform
@@ -57,7 +57,7 @@ pgo: terraform
 docs:
 	UPDATE_DOCS=1 $(CARGO) test --test docs
 
-# The five platforms' archives, SHA256SUMS (signed with GPG_FINGERPRINT) and the manifest in dist/.
+# The release platforms' archives, SHA256SUMS (signed with GPG_FINGERPRINT) and the manifest in dist/.
 release:
 	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y.z" >&2; exit 2; }
 	bash scripts/release.sh "$(VERSION)"

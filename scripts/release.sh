@@ -9,15 +9,16 @@
 #   dist/terraform-provider-acronis_VERSION_SHA256SUMS.sig  its detached GPG signature (binary),
 #                                                           when GPG_FINGERPRINT names a key
 #
-# Platforms: linux_amd64, linux_arm64, darwin_amd64, darwin_arm64, windows_amd64, built on a
-# linux/amd64 machine: linux_arm64 and windows_amd64 with Debian's cross compilers, the macOS
+# Platforms: linux_amd64, linux_arm64, windows_amd64 (and darwin_amd64, darwin_arm64 once their
+# link works, see DEFAULT_PLATFORMS), built on a linux/amd64 machine: linux_arm64 and windows_amd64 with Debian's cross compilers, the macOS
 # ones linked by zig (cargo-zigbuild), all installed by scripts/cross-tools.sh.
 #
 # Usage: scripts/release.sh VERSION   (or `make release VERSION=x.y.z`)
 #
 # VERSION must be the crate version in Cargo.toml (change it there first, then release).
 # Environment:
-#   RELEASE_PLATFORMS  the platforms to build (default: all five), e.g. "linux_amd64 linux_arm64"
+#   RELEASE_PLATFORMS  the platforms to build (default: $DEFAULT_PLATFORMS below; the macOS ones
+#                      do not link yet), e.g. "linux_amd64 linux_arm64"
 #   RELEASE_PROFILE    the cargo profile (default: release; `make test-platforms` uses the faster
 #                      platform-test)
 #   RELEASE_BINARY     package this already-built binary, for this machine's platform only,
@@ -35,7 +36,12 @@ set -euo pipefail
 name=terraform-provider-acronis
 root=$(cd "$(dirname "$0")/.." && pwd)
 ALL_PLATFORMS="linux_amd64 linux_arm64 darwin_amd64 darwin_arm64 windows_amd64"
-# No release binary may be larger than this.
+# What a release builds unless RELEASE_PLATFORMS says otherwise. The macOS targets compile, but
+# zig's Mach-O linker (0.13, 0.14.1 and 0.15.2 tried) crashes with a segmentation fault linking
+# the provider without Apple's SDK, so they are left out until that link works:
+# RELEASE_PLATFORMS="darwin_arm64" reproduces it.
+DEFAULT_PLATFORMS="linux_amd64 linux_arm64 windows_amd64"
+# No release binary (release profile) may be larger than this.
 MAX_BINARY_BYTES=$((8 * 1024 * 1024))
 
 die() { echo "release: $*" >&2; exit 1; }
@@ -90,7 +96,7 @@ if [ -n "${RELEASE_BINARY:-}" ]; then
   platforms=("$host")
   binary_of[$host]=$RELEASE_BINARY
 else
-  read -r -a platforms <<<"${RELEASE_PLATFORMS:-$ALL_PLATFORMS}"
+  read -r -a platforms <<<"${RELEASE_PLATFORMS:-$DEFAULT_PLATFORMS}"
   [ ${#platforms[@]} -gt 0 ] || die "RELEASE_PLATFORMS names no platform"
   cross=() mac=()
   for p in "${platforms[@]}"; do
@@ -143,8 +149,11 @@ for p in "${platforms[@]}"; do
   binary=${binary_of[$p]}
   [ -f "$binary" ] || die "no binary for $p at $binary"
   size=$(wc -c <"$binary")
-  [ "$size" -le "$MAX_BINARY_BYTES" ] ||
-    die "the $p binary is $size bytes, over the $MAX_BINARY_BYTES-byte limit"
+  if [ "$size" -gt "$MAX_BINARY_BYTES" ]; then
+    # The limit is the released binaries'; the faster test profile's are larger.
+    [ "$profile" != release ] || die "the $p binary is $size bytes, over the $MAX_BINARY_BYTES-byte limit"
+    echo "release: note: the $p binary is $size bytes ($profile profile; the release profile must stay under $MAX_BINARY_BYTES)" >&2
+  fi
   # This machine's binary must report the version it is released as; the others are built
   # from the same Cargo.toml in this same run.
   if [ "$p" = "$host" ]; then

@@ -307,6 +307,12 @@ impl Workspace {
             .env("ACRONIS_BASE_URL", &self.base_url)
             .env("ACRONIS_CLIENT_ID", CLIENT_ID)
             .env("ACRONIS_CLIENT_SECRET", CLIENT_SECRET);
+        // A run can be logged as a whole (make test-platforms reads the plugin addresses).
+        for key in ["TF_LOG", "TF_LOG_PATH"] {
+            if let Some(value) = std::env::var_os(key) {
+                cmd.env(key, value);
+            }
+        }
         for (k, v) in &self.extra_env {
             cmd.env(k, v);
         }
