@@ -93,6 +93,8 @@ case "$target_dir" in /*) ;; *) target_dir=$root/$target_dir ;; esac
 declare -A binary_of
 if [ -n "${RELEASE_BINARY:-}" ]; then
   [ -x "$RELEASE_BINARY" ] || die "RELEASE_BINARY=$RELEASE_BINARY is not an executable file"
+  # Built elsewhere, with whatever profile: the size limit below is the release build's.
+  profile=given
   platforms=("$host")
   binary_of[$host]=$RELEASE_BINARY
 else
@@ -150,7 +152,7 @@ for p in "${platforms[@]}"; do
   [ -f "$binary" ] || die "no binary for $p at $binary"
   size=$(wc -c <"$binary")
   if [ "$size" -gt "$MAX_BINARY_BYTES" ]; then
-    # The limit is the released binaries'; the faster test profile's are larger.
+    # The limit is the release profile's; the faster test profile's binaries are larger.
     [ "$profile" != release ] || die "the $p binary is $size bytes, over the $MAX_BINARY_BYTES-byte limit"
     echo "release: note: the $p binary is $size bytes ($profile profile; the release profile must stay under $MAX_BINARY_BYTES)" >&2
   fi
