@@ -34,7 +34,11 @@ export PLATFORM_DIST=$dist
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"; [ -n "${WINEPREFIX:-}" ] && wineserver -k 2>/dev/null || true' EXIT
-unpack() { python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$dist/${name}_${version}_$1.zip" "$work/$1"; }
+# Unpacks the zip of platform $1 into $work/$1, executable (Python's zipfile drops the mode).
+unpack() {
+  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$dist/${name}_${version}_$1.zip" "$work/$1"
+  chmod +x "$work/$1"/*
+}
 
 # The acceptance subset: create and disable, the empty plan after it, drift, import, the data
 # sources.
