@@ -78,7 +78,7 @@ if [ ! -f "$system32/bcryptprimitives.dll" ] && [ ! -f /usr/lib/x86_64-linux-gnu
 fi
 # A persistent wineserver started here, not by a plugin launch: otherwise the first launch's
 # server would hold Terraform's pipes open after the plugin exits.
-wineserver -p
+wineserver -p 2>/dev/null || say "a wineserver already runs for $WINEPREFIX; using it"
 cargo test -q --test platforms_windows
 unpack windows_amd64
 mkdir -p "$work/windows-launcher"
