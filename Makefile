@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 VERSION ?=
 
-.PHONY: all build terraform test test-matrix lint unit demo bench bench-instructions bench-compare pgo docs release clean
+.PHONY: all build terraform test test-matrix test-platforms lint unit demo bench bench-instructions bench-compare pgo docs release clean
 
 all: build
 
@@ -27,6 +27,12 @@ test: terraform lint
 # each installed side by side under .tools/; VERSIONS="1.6.6 1.12.2" picks some.
 test-matrix:
 	bash scripts/test-matrix.sh $(VERSIONS)
+
+# The release platforms built and proven: linux_arm64 under QEMU and windows_amd64 under
+# Wine with real Terraform, the macOS binaries read as Mach-O, terraform init from mirrors.
+# Installs its tools (scripts/cross-tools.sh: apt packages, rust targets, zig under .tools/).
+test-platforms: terraform
+	bash scripts/test-platforms.sh
 
 demo: terraform
 	$(CARGO) build -p terraform-provider-acronis -p acronis-sim
@@ -52,6 +58,7 @@ pgo: terraform
 docs:
 	UPDATE_DOCS=1 $(CARGO) test --test docs
 
+# The release platforms' archives, SHA256SUMS (signed with GPG_FINGERPRINT) and the manifest in dist/.
 release:
 	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y.z" >&2; exit 2; }
 	bash scripts/release.sh "$(VERSION)"

@@ -189,6 +189,48 @@ async fn shutdown_ends_the_process_promptly_and_removes_the_socket() {
     );
 }
 
+#[tokio::test]
+async fn a_connection_that_never_starts_tls_is_closed_after_the_handshake_timeout() {
+    use terraform_provider_acronis::goplugin::accept::HANDSHAKE_TIMEOUT;
+    use tokio::io::AsyncReadExt as _;
+
+    let client = terraform_like_identity();
+    let plugin = launch(Some(&client.pem), &[]);
+    // Connects and says nothing: no ClientHello, ever.
+    let mut silent = tokio::net::UnixStream::connect(&plugin.socket)
+        .await
+        .expect("connect the silent client");
+    let opened = std::time::Instant::now();
+
+    // Meanwhile Terraform's connection is served, again and again.
+    let channel = connect(&plugin.socket, plugin.server_cert.as_deref(), Some(&client))
+        .await
+        .expect("Terraform connects while the silent one waits");
+    for _ in 0..3 {
+        assert!(schema(channel.clone()).await.is_ok());
+    }
+
+    let mut byte = [0u8; 1];
+    let read = tokio::time::timeout(
+        HANDSHAKE_TIMEOUT + Duration::from_secs(3),
+        silent.read(&mut byte),
+    )
+    .await
+    .expect("the plugin closes the silent connection within its handshake timeout");
+    let waited = opened.elapsed();
+    assert!(
+        matches!(read, Ok(0) | Err(_)),
+        "the plugin sent nothing and closed: {read:?}"
+    );
+    assert!(
+        waited >= HANDSHAKE_TIMEOUT - Duration::from_millis(500),
+        "closed after {waited:?}, before the timeout"
+    );
+    // Terraform's connection outlived it.
+    assert!(schema(channel).await.is_ok());
+    assert_eq!(HANDSHAKE_TIMEOUT, Duration::from_secs(10));
+}
+
 #[test]
 fn without_a_client_certificate_the_plugin_refuses_to_serve_plaintext() {
     let parent = tempfile::tempdir().expect("tempdir");

@@ -8,6 +8,7 @@ pub mod coalesce;
 pub mod error;
 pub mod proxy;
 pub mod retry;
+pub mod roots;
 pub mod tenant;
 pub mod tenant_users;
 pub mod tls;

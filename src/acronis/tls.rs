@@ -1,4 +1,5 @@
-//! TLS to the API: which servers are trusted (the system's CA store, plus the CAs of `ca_file`),
+//! TLS to the API: which servers are trusted (the system's CA store, see [`super::roots`], plus
+//! the CAs of `ca_file`),
 //! with the system store read on the first HTTPS handshake instead of when the client is built.
 //!
 //! Reading and parsing the system store (about 150 PEM files on Debian) costs a few
@@ -67,12 +68,12 @@ impl LazyRootsVerifier {
                 for cert in &self.extra_roots {
                     roots.add(cert.clone())?;
                 }
-                let system = rustls_native_certs::load_native_certs();
+                let system = super::roots::system_roots();
                 let (added, ignored) = roots.add_parsable_certificates(system.certs);
                 tracing::debug!(
                     added,
                     ignored,
-                    errors = system.errors.len(),
+                    errors = system.errors,
                     "loaded the system CA store"
                 );
                 if roots.is_empty() {

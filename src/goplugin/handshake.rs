@@ -25,6 +25,9 @@ pub struct HandshakeEnv {
     pub client_cert: Option<String>,
     pub socket_dir: Option<PathBuf>,
     pub socket_group: Option<String>,
+    /// `PLUGIN_MIN_PORT` and `PLUGIN_MAX_PORT`: the ports a TCP listener may use (Windows).
+    pub min_port: Option<String>,
+    pub max_port: Option<String>,
     pub disable_tls: bool,
 }
 
@@ -43,6 +46,8 @@ impl HandshakeEnv {
             client_cert: non_empty("PLUGIN_CLIENT_CERT"),
             socket_dir: non_empty("PLUGIN_UNIX_SOCKET_DIR").map(PathBuf::from),
             socket_group: non_empty("PLUGIN_UNIX_SOCKET_GROUP"),
+            min_port: non_empty("PLUGIN_MIN_PORT"),
+            max_port: non_empty("PLUGIN_MAX_PORT"),
             disable_tls: non_empty("TF_DISABLE_PLUGIN_TLS").is_some(),
         }
     }
@@ -127,7 +132,10 @@ mod tests {
             ("PLUGIN_UNIX_SOCKET_DIR", "/run/x"),
             ("TF_DISABLE_PLUGIN_TLS", "1"),
             ("PLUGIN_CLIENT_CERT", "  "),
+            ("PLUGIN_MIN_PORT", "10000"),
         ]);
+        assert_eq!(e.min_port.as_deref(), Some("10000"));
+        assert_eq!(e.max_port, None);
         assert_eq!(e.socket_dir, Some(PathBuf::from("/run/x")));
         assert!(e.disable_tls);
         assert_eq!(e.client_cert, None);

@@ -1,87 +1,162 @@
-//! The plugin's socket: a unix socket inside a fresh private directory (removed when the
-//! listener is dropped), and the stream type tonic's server reads, plain or TLS.
+//! Where the plugin listens, as go-plugin does on each OS: a unix socket in a private directory
+//! on unix, TCP on 127.0.0.1 on Windows; and the stream type tonic's server reads, a raw
+//! connection or TLS over one.
 
 use std::io;
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{UnixListener, UnixStream};
+use tokio::net::TcpStream;
+#[cfg(unix)]
+use tokio::net::UnixStream;
 
-/// A listening unix socket that owns its directory.
-pub struct PluginSocket {
-    pub listener: UnixListener,
-    pub path: PathBuf,
-    // Dropping the directory removes the socket with it.
-    dir: tempfile::TempDir,
+use super::handshake::HandshakeEnv;
+use super::tcp;
+#[cfg(unix)]
+use super::unix_socket::PluginSocket;
+
+/// A bound listener and what the handshake line says of it.
+pub struct PluginListener {
+    kind: Kind,
+    /// `unix` or `tcp`, the handshake line's network field.
+    pub network: &'static str,
+    /// The socket path or `127.0.0.1:port`.
+    pub address: String,
 }
 
-impl PluginSocket {
-    /// Binds `plugin.sock` in a new mode-0700 directory under `parent` (or the system temp
-    /// dir). With `group`, the directory and socket become usable by that group, as go-plugin
-    /// does for `PLUGIN_UNIX_SOCKET_GROUP`.
-    pub fn bind(parent: Option<&Path>, group: Option<&str>) -> io::Result<PluginSocket> {
-        let mut builder = tempfile::Builder::new();
-        // Created private: there is no moment when another user could enter it.
-        builder
-            .prefix("plugin")
-            .permissions(std::fs::Permissions::from_mode(0o700));
-        let dir = match parent {
-            Some(parent) => builder.tempdir_in(parent)?,
-            None => builder.tempdir()?,
-        };
-        let path = dir.path().join("plugin.sock");
-        let listener = UnixListener::bind(&path)?;
-        if let Some(group) = group {
-            let gid = resolve_group(group)?;
-            for (p, mode) in [(dir.path(), 0o770), (path.as_path(), 0o660)] {
-                std::os::unix::fs::chown(p, None, Some(gid))?;
-                std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode))?;
+enum Kind {
+    // The socket's directory lives as long as the listener: both go when it is dropped.
+    #[cfg(unix)]
+    Unix {
+        listener: tokio::net::UnixListener,
+        _dir: tempfile::TempDir,
+    },
+    Tcp(tokio::net::TcpListener),
+}
+
+impl PluginListener {
+    /// Binds as go-plugin does on this OS: a unix socket (under `PLUGIN_UNIX_SOCKET_DIR`,
+    /// shared with `PLUGIN_UNIX_SOCKET_GROUP`), or on Windows TCP on 127.0.0.1 in the
+    /// `PLUGIN_MIN_PORT`..`PLUGIN_MAX_PORT` range.
+    pub async fn bind(env: &HandshakeEnv) -> io::Result<PluginListener> {
+        #[cfg(unix)]
+        {
+            let socket =
+                PluginSocket::bind(env.socket_dir.as_deref(), env.socket_group.as_deref())?;
+            let (listener, path, dir) = socket.into_parts();
+            Ok(PluginListener {
+                kind: Kind::Unix {
+                    listener,
+                    _dir: dir,
+                },
+                network: "unix",
+                address: path.to_string_lossy().into_owned(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Self::bind_tcp(env).await
+        }
+    }
+
+    /// TCP on 127.0.0.1, the port from the range Terraform allows.
+    pub async fn bind_tcp(env: &HandshakeEnv) -> io::Result<PluginListener> {
+        let range = tcp::PortRange::from_env(env.min_port.as_deref(), env.max_port.as_deref())?;
+        let (listener, address) = tcp::bind_loopback(range).await?;
+        Ok(PluginListener {
+            kind: Kind::Tcp(listener),
+            network: "tcp",
+            address: address.to_string(),
+        })
+    }
+
+    /// The next connection.
+    pub async fn accept(&self) -> io::Result<RawStream> {
+        match &self.kind {
+            #[cfg(unix)]
+            Kind::Unix { listener, .. } => Ok(RawStream::Unix(listener.accept().await?.0)),
+            Kind::Tcp(listener) => {
+                let (stream, _) = listener.accept().await?;
+                // gRPC frames are small and answered at once: do not hold them back.
+                stream.set_nodelay(true)?;
+                Ok(RawStream::Tcp(stream))
             }
         }
-        Ok(PluginSocket {
-            listener,
-            path,
-            dir,
-        })
-    }
-
-    /// Splits the socket into the listener, its path and the directory guard (which removes
-    /// both when dropped).
-    pub fn into_parts(self) -> (UnixListener, PathBuf, tempfile::TempDir) {
-        (self.listener, self.path, self.dir)
     }
 }
 
-/// A group id, given as a number or as a name listed in /etc/group.
-fn resolve_group(group: &str) -> io::Result<u32> {
-    if let Ok(gid) = group.parse::<u32>() {
-        return Ok(gid);
+/// One accepted connection, before TLS.
+pub enum RawStream {
+    #[cfg(unix)]
+    Unix(UnixStream),
+    Tcp(TcpStream),
+}
+
+macro_rules! delegate_raw {
+    ($self:ident, $s:ident => $e:expr) => {
+        match $self.get_mut() {
+            #[cfg(unix)]
+            RawStream::Unix($s) => {
+                let $s = Pin::new($s);
+                $e
+            }
+            RawStream::Tcp($s) => {
+                let $s = Pin::new($s);
+                $e
+            }
+        }
+    };
+}
+
+impl AsyncRead for RawStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        delegate_raw!(self, s => s.poll_read(cx, buf))
     }
-    let groups = std::fs::read_to_string("/etc/group")?;
-    groups
-        .lines()
-        .filter_map(|line| {
-            let mut fields = line.split(':');
-            let name = fields.next()?;
-            let gid = fields.nth(1)?.parse::<u32>().ok()?;
-            (name == group).then_some(gid)
-        })
-        .next()
-        .ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::NotFound,
-                format!("PLUGIN_UNIX_SOCKET_GROUP names an unknown group {group:?}"),
-            )
-        })
+}
+
+impl AsyncWrite for RawStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        delegate_raw!(self, s => s.poll_write(cx, buf))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        delegate_raw!(self, s => s.poll_flush(cx))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        delegate_raw!(self, s => s.poll_shutdown(cx))
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        delegate_raw!(self, s => s.poll_write_vectored(cx, bufs))
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        match self {
+            #[cfg(unix)]
+            RawStream::Unix(s) => s.is_write_vectored(),
+            RawStream::Tcp(s) => s.is_write_vectored(),
+        }
+    }
 }
 
 /// One accepted connection, before or after TLS.
 pub enum PluginStream {
-    Plain(UnixStream),
-    Tls(Box<tokio_rustls::server::TlsStream<UnixStream>>),
+    Plain(RawStream),
+    Tls(Box<tokio_rustls::server::TlsStream<RawStream>>),
 }
 
 macro_rules! delegate {
@@ -142,35 +217,10 @@ impl AsyncWrite for PluginStream {
     }
 }
 
-/// tonic's server asks each connection who is on the other end; a unix socket peer has no
-/// address worth recording (the TLS layer already checked who it is).
+/// tonic's server asks each connection who is on the other end; a loopback peer has no address
+/// worth recording (the TLS layer already checked who it is).
 impl tonic::transport::server::Connected for PluginStream {
     type ConnectInfo = ();
 
     fn connect_info(&self) -> Self::ConnectInfo {}
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn the_socket_lives_in_a_private_directory_removed_on_drop() {
-        let parent = tempfile::tempdir().expect("tempdir");
-        let socket = PluginSocket::bind(Some(parent.path()), None).expect("bind");
-        let dir = socket.path.parent().expect("dir").to_path_buf();
-        assert!(dir.starts_with(parent.path()));
-        let mode = std::fs::metadata(&dir).expect("meta").permissions().mode();
-        assert_eq!(mode & 0o777, 0o700);
-        assert!(socket.path.exists());
-        drop(socket);
-        assert!(!dir.exists());
-    }
-
-    #[test]
-    fn groups_resolve_by_number_or_name() {
-        assert_eq!(resolve_group("42").expect("numeric"), 42);
-        assert_eq!(resolve_group("root").expect("root is in /etc/group"), 0);
-        assert!(resolve_group("no-such-group-here").is_err());
-    }
 }

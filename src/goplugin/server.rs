@@ -1,12 +1,11 @@
-//! Runs gRPC services as a go-plugin server: binds the socket, sets up AutoMTLS, prints the
-//! handshake line, serves with tonic's server until Terraform calls `Shutdown` (or SIGTERM),
-//! then removes the socket.
+//! Runs gRPC services as a go-plugin server: binds the listener, sets up AutoMTLS, prints the
+//! handshake line, serves with tonic's server until Terraform calls `Shutdown` (or the OS asks
+//! the process to terminate), then removes the socket.
 
 use std::convert::Infallible;
 use std::io::Write as _;
 use std::time::Duration;
 
-use tokio::net::UnixListener;
 use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
 use tokio_stream::wrappers::ReceiverStream;
@@ -16,12 +15,13 @@ use tonic::service::Routes;
 use tonic::transport::Server;
 use tonic_health::ServingStatus;
 
+use super::accept::accept_loop;
 use super::handshake::{handshake_line, negotiate_protocol, HandshakeEnv};
-use super::listener::{PluginSocket, PluginStream};
+use super::listener::{PluginListener, PluginStream};
 use super::proto::grpc_controller_server::GrpcControllerServer;
 use super::proto::grpc_stdio_server::GrpcStdioServer;
 use super::services::{Controller, Stdio};
-use super::{tls, PluginError};
+use super::{signals, tls, PluginError};
 
 /// What the hosted application tells the plugin layer about itself.
 #[derive(Debug, Clone)]
@@ -66,27 +66,25 @@ pub async fn serve(
         }
         (None, false) => return Err(PluginError::MissingClientCert),
     };
-    let socket = PluginSocket::bind(env.socket_dir.as_deref(), env.socket_group.as_deref())
+    let listener = PluginListener::bind(&env)
+        .await
         .map_err(PluginError::Socket)?;
+    let line = handshake_line(
+        version,
+        listener.network,
+        &listener.address,
+        tls.as_ref().map(|(cert, _)| cert.as_ref()),
+    );
 
     let shutdown = CancellationToken::new();
-    watch_signals(shutdown.clone(), options.interrupt.clone(), false);
-    let (listener, path, _socket_dir) = socket.into_parts();
+    signals::watch(shutdown.clone(), options.interrupt.clone(), false);
+    // The accept loop owns the listener: a unix socket and its directory go when it ends.
     let incoming = accept_loop(
         listener,
         tls.as_ref().map(|(_, a)| a.clone()),
         shutdown.clone(),
     );
-
-    let line = handshake_line(
-        version,
-        "unix",
-        &path.to_string_lossy(),
-        tls.as_ref().map(|(cert, _)| cert.as_ref()),
-    );
     print_handshake(&line)?;
-
-    // `_socket_dir` lives until here: the socket and its directory go when serving ends.
     run(app, incoming, shutdown, false).await
 }
 
@@ -98,21 +96,21 @@ pub async fn serve_debug(
     env: HandshakeEnv,
 ) -> Result<(), PluginError> {
     let version = options.protocol_versions.iter().copied().max().unwrap_or(6);
-    let socket = PluginSocket::bind(env.socket_dir.as_deref(), env.socket_group.as_deref())
+    let listener = PluginListener::bind(&env)
+        .await
         .map_err(PluginError::Socket)?;
-    let shutdown = CancellationToken::new();
-    watch_signals(shutdown.clone(), options.interrupt.clone(), true);
-    let (listener, path, _socket_dir) = socket.into_parts();
-    let incoming = accept_loop(listener, None, shutdown.clone());
     let reattach = serde_json::json!({
         options.provider_address: {
             "Protocol": "grpc",
             "ProtocolVersion": version,
             "Pid": std::process::id(),
             "Test": true,
-            "Addr": {"Network": "unix", "String": path.to_string_lossy()},
+            "Addr": {"Network": listener.network, "String": listener.address},
         }
     });
+    let shutdown = CancellationToken::new();
+    signals::watch(shutdown.clone(), options.interrupt.clone(), true);
+    let incoming = accept_loop(listener, None, shutdown.clone());
     let message = format!(
         "Provider started. To attach Terraform, set TF_REATTACH_PROVIDERS in the shell where \
          you run it:\n\n\tTF_REATTACH_PROVIDERS='{reattach}'\n\nPress Ctrl-C to stop the provider.\n"
@@ -173,72 +171,4 @@ async fn run(
             Ok(())
         }
     }
-}
-
-/// Accepts connections and completes TLS handshakes off the accept path, handing finished
-/// streams to the server. A failed handshake (a wrong client certificate) drops only that
-/// connection.
-fn accept_loop(
-    listener: UnixListener,
-    tls: Option<TlsAcceptor>,
-    shutdown: CancellationToken,
-) -> mpsc::Receiver<PluginStream> {
-    let (sender, receiver) = mpsc::channel(16);
-    tokio::spawn(async move {
-        loop {
-            let accepted = tokio::select! {
-                accepted = listener.accept() => accepted,
-                () = shutdown.cancelled() => break,
-            };
-            let stream = match accepted {
-                Ok((stream, _)) => stream,
-                Err(e) => {
-                    tracing::warn!(error = %e, "accept failed");
-                    continue;
-                }
-            };
-            let sender = sender.clone();
-            let tls = tls.clone();
-            tokio::spawn(async move {
-                let conn = match tls {
-                    None => PluginStream::Plain(stream),
-                    Some(acceptor) => match acceptor.accept(stream).await {
-                        Ok(tls_stream) => PluginStream::Tls(Box::new(tls_stream)),
-                        Err(e) => {
-                            tracing::warn!(error = %e, "refused a connection: TLS handshake failed");
-                            return;
-                        }
-                    },
-                };
-                let _ = sender.send(conn).await;
-            });
-        }
-    });
-    receiver
-}
-
-/// SIGTERM stops the server cleanly. SIGINT is Terraform's Ctrl-C reaching the whole process
-/// group: it cancels `interrupt`, as `StopProvider` would, but the server keeps running so
-/// Terraform can finish its bookkeeping; in debug mode SIGINT stops it.
-fn watch_signals(shutdown: CancellationToken, interrupt: CancellationToken, debug: bool) {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut term), Ok(mut int)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-    ) else {
-        tracing::warn!("could not install signal handlers");
-        return;
-    };
-    tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                _ = term.recv() => { shutdown.cancel(); break; }
-                _ = int.recv() => {
-                    if debug { shutdown.cancel(); break; }
-                    tracing::info!("SIGINT: abandoning the work in flight; serving until Shutdown");
-                    interrupt.cancel();
-                }
-            }
-        }
-    });
 }

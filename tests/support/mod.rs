@@ -3,6 +3,7 @@
 //! provider binary cargo just built, and helpers to run commands and read state.
 #![allow(dead_code)]
 
+pub mod platforms;
 pub mod plugin_client;
 pub mod tfjson;
 pub mod wait;
@@ -105,8 +106,13 @@ pub fn refresh_only_exit_code_is_reliable(test: &str, check: &str) -> bool {
     false
 }
 
-/// The directory holding the provider binary cargo built for these tests.
+/// The directory `dev_overrides` points Terraform at: `TF_ACC_PROVIDER_DIR` when set (e.g. a
+/// launcher that runs a cross-built binary under QEMU or Wine, as `make test-platforms` does),
+/// else the one holding the provider binary cargo built for these tests.
 pub fn provider_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("TF_ACC_PROVIDER_DIR") {
+        return PathBuf::from(dir);
+    }
     Path::new(env!("CARGO_BIN_EXE_terraform-provider-acronis"))
         .parent()
         .expect("binary has a directory")
@@ -301,6 +307,12 @@ impl Workspace {
             .env("ACRONIS_BASE_URL", &self.base_url)
             .env("ACRONIS_CLIENT_ID", CLIENT_ID)
             .env("ACRONIS_CLIENT_SECRET", CLIENT_SECRET);
+        // A run can be logged as a whole (make test-platforms reads the plugin addresses).
+        for key in ["TF_LOG", "TF_LOG_PATH"] {
+            if let Some(value) = std::env::var_os(key) {
+                cmd.env(key, value);
+            }
+        }
         for (k, v) in &self.extra_env {
             cmd.env(k, v);
         }

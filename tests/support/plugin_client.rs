@@ -54,6 +54,11 @@ pub fn terraform_like_identity() -> ClientIdentity {
 /// A running plugin and what its handshake line said.
 pub struct Plugin {
     pub child: Child,
+    /// `unix` or `tcp`.
+    pub network: String,
+    /// The socket's path (`unix`) or `127.0.0.1:port` (`tcp`).
+    pub address: String,
+    /// The socket's path, for a unix socket.
     pub socket: PathBuf,
     pub server_cert: Option<Vec<u8>>,
     _socket_parent: tempfile::TempDir,
@@ -76,8 +81,18 @@ pub fn launch_with_stderr(
     extra_env: &[(&str, &str)],
     stderr: Stdio,
 ) -> Plugin {
+    launch_program(Command::new(BIN), client_cert_pem, extra_env, stderr)
+}
+
+/// Launches `cmd` (the provider binary, or a launcher running it under an emulator) with
+/// Terraform's environment and reads its handshake line.
+pub fn launch_program(
+    mut cmd: Command,
+    client_cert_pem: Option<&str>,
+    extra_env: &[(&str, &str)],
+    stderr: Stdio,
+) -> Plugin {
     let parent = tempfile::tempdir().expect("tempdir");
-    let mut cmd = Command::new(BIN);
     cmd.env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
         .env("PLUGIN_MIN_PORT", "10000")
@@ -103,13 +118,16 @@ pub fn launch_with_stderr(
         .expect("handshake line");
     let fields: Vec<&str> = line.trim_end().split('|').collect();
     assert_eq!(fields.len(), 6, "handshake line: {line:?}");
-    assert_eq!(&fields[..3], &["1", "6", "unix"], "{line:?}");
+    assert_eq!(&fields[..2], &["1", "6"], "{line:?}");
+    assert!(fields[2] == "unix" || fields[2] == "tcp", "{line:?}");
     assert_eq!(fields[4], "grpc");
     let socket = PathBuf::from(fields[3]);
-    assert!(
-        socket.starts_with(parent.path()),
-        "socket {socket:?} honours PLUGIN_UNIX_SOCKET_DIR"
-    );
+    if fields[2] == "unix" {
+        assert!(
+            socket.starts_with(parent.path()),
+            "socket {socket:?} honours PLUGIN_UNIX_SOCKET_DIR"
+        );
+    }
     let server_cert = (!fields[5].is_empty()).then(|| {
         assert!(!fields[5].contains('='), "unpadded base64");
         base64::engine::general_purpose::STANDARD_NO_PAD
@@ -118,6 +136,8 @@ pub fn launch_with_stderr(
     });
     Plugin {
         child,
+        network: fields[2].to_owned(),
+        address: fields[3].to_owned(),
         socket,
         server_cert,
         _socket_parent: parent,
@@ -172,7 +192,18 @@ pub async fn connect(
     server_cert: Option<&[u8]>,
     client: Option<&ClientIdentity>,
 ) -> Result<Channel, tonic::transport::Error> {
-    let socket = socket.to_path_buf();
+    connect_to("unix", &socket.to_string_lossy(), server_cert, client).await
+}
+
+/// A gRPC channel to what a handshake line announced: a unix socket or a TCP address.
+pub async fn connect_to(
+    network: &str,
+    address: &str,
+    server_cert: Option<&[u8]>,
+    client: Option<&ClientIdentity>,
+) -> Result<Channel, tonic::transport::Error> {
+    let tcp = network == "tcp";
+    let address = address.to_owned();
     let tls = server_cert.map(|cert| {
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
@@ -195,20 +226,29 @@ pub async fn connect(
     Endpoint::try_from("http://localhost")
         .expect("endpoint")
         .connect_with_connector(tower::service_fn(move |_| {
-            let (socket, tls) = (socket.clone(), tls.clone());
+            let (address, tls) = (address.clone(), tls.clone());
             async move {
-                let stream = tokio::net::UnixStream::connect(&socket).await?;
+                let stream: Box<dyn IoStream> = if tcp {
+                    Box::new(tokio::net::TcpStream::connect(&address).await?)
+                } else {
+                    unix_stream(&address).await?
+                };
                 let io: Box<dyn IoStream> = match tls {
                     Some(tls) => Box::new(
                         tls.connect(ServerName::try_from("localhost").expect("name"), stream)
                             .await?,
                     ),
-                    None => Box::new(stream),
+                    None => stream,
                 };
                 Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(io))
             }
         }))
         .await
+}
+
+#[cfg(unix)]
+async fn unix_stream(path: &str) -> std::io::Result<Box<dyn IoStream>> {
+    Ok(Box::new(tokio::net::UnixStream::connect(path).await?))
 }
 
 pub trait IoStream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin {}
