@@ -28,7 +28,8 @@ impl Mode {
 pub struct AttrField {
     pub ident: Ident,
     pub ty: Type,
-    pub mode: Mode,
+    /// `None` when no mode is written: right for an identity, an error for a schema.
+    pub mode: Option<Mode>,
     pub description: Expr,
     pub sensitive: bool,
     pub required_for_import: bool,
@@ -59,11 +60,10 @@ impl AttrField {
             .iter()
             .find(|a| a.path().is_ident("attr"))
             .ok_or_else(|| syn::Error::new_spanned(&ident, "every field needs #[attr(...)]"))?;
-        let mut mode = None;
         let mut parsed = AttrField {
             ident: ident.clone(),
             ty: field.ty.clone(),
-            mode: Mode::Computed,
+            mode: None,
             description: syn::parse_quote!(""),
             sensitive: false,
             required_for_import: false,
@@ -74,7 +74,7 @@ impl AttrField {
         let mut described = false;
         attr.parse_nested_meta(|meta| {
             let mut set_mode = |m| {
-                if mode.replace(m).is_some() {
+                if parsed.mode.replace(m).is_some() {
                     Err(meta.error("one mode per attribute"))
                 } else {
                     Ok(())
@@ -117,8 +117,7 @@ impl AttrField {
                 "an attribute needs a description",
             ));
         }
-        parsed.mode = mode.unwrap_or(Mode::Computed);
-        if parsed.default.is_some() && parsed.mode != Mode::OptionalComputed {
+        if parsed.default.is_some() && parsed.mode != Some(Mode::OptionalComputed) {
             return Err(syn::Error::new_spanned(
                 &ident,
                 "a default needs an optional_computed attribute",

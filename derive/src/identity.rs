@@ -22,6 +22,18 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         syn::Error::new_spanned(input, "an identity needs #[identity(version = N)]")
     })?;
     let fields = fields(input)?;
+    if let Some(f) = fields.iter().find(|f| {
+        f.mode.is_some()
+            || f.sensitive
+            || f.use_state_for_unknown
+            || f.requires_replace
+            || f.default.is_some()
+    }) {
+        return Err(syn::Error::new_spanned(
+            &f.ident,
+            "an identity attribute takes only a description and required_for_import",
+        ));
+    }
     let ident = &input.ident;
     let attributes = fields.iter().map(|f| {
         let ty = &f.ty;
@@ -37,7 +49,7 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             }
         }
     });
-    let names = name_constants(input, &fields);
+    let names = name_constants(input, fields.iter());
     Ok(quote! {
         impl crate::framework::IdentitySchema for #ident {
             fn identity_schema() -> &'static crate::tfproto::schema::IdentitySchemaDef {

@@ -8,6 +8,8 @@ mod choice;
 mod field;
 mod identity;
 mod schema;
+#[cfg(test)]
+mod tests;
 
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};

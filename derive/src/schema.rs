@@ -34,21 +34,64 @@ fn container(input: &DeriveInput) -> syn::Result<Container> {
     Ok(c)
 }
 
-/// The named fields of a struct, each with its `#[attr(...)]`.
+/// The named fields of a struct, each with its `#[attr(...)]`; two names that would make the
+/// same constant (they differ only by case) are refused.
 pub fn fields(input: &DeriveInput) -> syn::Result<Vec<AttrField>> {
-    match &input.data {
+    let fields: Vec<AttrField> = match &input.data {
         Data::Struct(s) => match &s.fields {
             Fields::Named(named) => named.named.iter().map(AttrField::parse).collect(),
             _ => Err(syn::Error::new_spanned(input, "a model has named fields")),
         },
         _ => Err(syn::Error::new_spanned(input, "a model is a struct")),
+    }?;
+    for (i, later) in fields.iter().enumerate() {
+        if let Some(earlier) = fields[..i]
+            .iter()
+            .find(|f| f.constant() == later.constant())
+        {
+            return Err(syn::Error::new_spanned(
+                &later.ident,
+                format!(
+                    "`{}` and `{}` would both be the constant {}",
+                    earlier.name(),
+                    later.name(),
+                    later.constant()
+                ),
+            ));
+        }
     }
+    Ok(fields)
+}
+
+/// The fields of a schema, each with a mode and no identity-only option.
+fn schema_fields(input: &DeriveInput) -> syn::Result<Vec<(AttrField, Mode)>> {
+    fields(input)?
+        .into_iter()
+        .map(|f| {
+            if f.required_for_import {
+                return Err(syn::Error::new_spanned(
+                    &f.ident,
+                    "required_for_import belongs to an identity, not a schema",
+                ));
+            }
+            match f.mode {
+                Some(mode) => Ok((f, mode)),
+                None => Err(syn::Error::new_spanned(
+                    &f.ident,
+                    "an attribute needs a mode: required, optional, computed or optional_computed",
+                )),
+            }
+        })
+        .collect()
 }
 
 /// The `pub const NAME: &str = "name";` of every attribute.
-pub fn name_constants(input: &DeriveInput, fields: &[AttrField]) -> TokenStream {
+pub fn name_constants<'a>(
+    input: &DeriveInput,
+    fields: impl Iterator<Item = &'a AttrField>,
+) -> TokenStream {
     let ident = &input.ident;
-    let constants = fields.iter().map(|f| {
+    let constants = fields.map(|f| {
         let constant = f.constant();
         let name = f.name();
         let doc = format!("The attribute name `{name}`.");
@@ -59,12 +102,12 @@ pub fn name_constants(input: &DeriveInput, fields: &[AttrField]) -> TokenStream 
 
 pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let c = container(input)?;
-    let fields = fields(input)?;
+    let fields = schema_fields(input)?;
     let ident = &input.ident;
-    let attributes = fields.iter().map(|f| {
+    let attributes = fields.iter().map(|(f, mode)| {
         let ty = &f.ty;
         let constant = f.constant();
-        let mode = f.mode.tokens();
+        let mode = mode.tokens();
         let description = &f.description;
         let sensitive = f.sensitive.then(|| quote!(.sensitive()));
         quote! {
@@ -78,7 +121,7 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             #sensitive
         }
     });
-    let names = name_constants(input, &fields);
+    let names = name_constants(input, fields.iter().map(|(f, _)| f));
     let schema = match (&c.version, &c.description) {
         (Some(version), Some(description)) => quote! {
             impl crate::framework::Schema for #ident {
@@ -119,12 +162,13 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
 /// `PlanRules`: attributes set by configuration follow it (or their default), a change of a
 /// `requires_replace` one replaces the object, and computed ones are unknown unless the prior
 /// value can stand (`use_state_for_unknown`, or nothing changed).
-fn plan_rules(input: &DeriveInput, fields: &[AttrField]) -> TokenStream {
+fn plan_rules(input: &DeriveInput, fields: &[(AttrField, Mode)]) -> TokenStream {
     let ident = &input.ident;
-    let configured = |f: &&AttrField| f.mode != Mode::Computed;
-    let from_config = fields.iter().filter(configured).map(|f| {
+    let (computed, configured): (Vec<&(AttrField, Mode)>, Vec<_>) =
+        fields.iter().partition(|(_, mode)| *mode == Mode::Computed);
+    let from_config = configured.iter().map(|(f, mode)| {
         let field = &f.ident;
-        match (&f.default, f.mode) {
+        match (&f.default, mode) {
             (Some(default), _) => {
                 quote!(let #field = config.#field.clone().or_default_to(#default);)
             }
@@ -138,16 +182,19 @@ fn plan_rules(input: &DeriveInput, fields: &[AttrField]) -> TokenStream {
             (None, _) => quote!(let #field = config.#field.clone();),
         }
     });
-    let compared = fields.iter().filter(configured).map(|f| {
+    let compared = configured.iter().map(|(f, _)| {
         let field = &f.ident;
         let constant = f.constant();
         quote!(if prior.#field != planned.#field { changes.push(#ident::#constant); })
     });
-    let replacing = fields.iter().filter(|f| f.requires_replace).map(|f| {
-        let constant = f.constant();
-        quote!(#ident::#constant)
-    });
-    let computed = fields.iter().filter(|f| f.mode == Mode::Computed).map(|f| {
+    let replacing = fields
+        .iter()
+        .filter(|(f, _)| f.requires_replace)
+        .map(|(f, _)| {
+            let constant = f.constant();
+            quote!(#ident::#constant)
+        });
+    let computed = computed.iter().map(|(f, _)| {
         let field = &f.ident;
         let keep = if f.use_state_for_unknown {
             quote!(true)
@@ -161,12 +208,12 @@ fn plan_rules(input: &DeriveInput, fields: &[AttrField]) -> TokenStream {
             };
         }
     });
-    let compared_locals = fields.iter().filter(configured).map(|f| {
+    let compared_locals = configured.iter().map(|(f, _)| {
         let field = &f.ident;
         let constant = f.constant();
         quote!(if prior.#field != #field { changes.push(#ident::#constant); })
     });
-    let all = fields.iter().map(|f| &f.ident);
+    let all = fields.iter().map(|(f, _)| &f.ident);
     quote! {
         impl crate::framework::PlanRules for #ident {
             const REQUIRES_REPLACE: &'static [&'static str] = &[#(#replacing),*];

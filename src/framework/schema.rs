@@ -6,7 +6,8 @@
 //! `optional`, `computed` or `optional_computed`, and OPTIONS are `sensitive`,
 //! `use_state_for_unknown`, `requires_replace` and `default = EXPR` (see [`PlanRules`](super::PlanRules)).
 //! The derive also gives the model one constant per attribute name (`UserStatusModel::USER_ID`),
-//! so diagnostics and plan rules name attributes the compiler knows.
+//! so diagnostics and plan rules name attributes the compiler knows. A field without a mode or
+//! a description, or two names that would make the same constant, fail the build.
 
 use super::Field;
 use crate::tfproto::schema::{Attribute, IdentitySchemaDef, SchemaDef, Type};
@@ -21,7 +22,8 @@ pub trait Schema: Attributes {
     fn schema() -> &'static SchemaDef;
 }
 
-/// A resource identity: `#[derive(Identity)]` with `#[identity(version = N)]`.
+/// A resource identity: `#[derive(Identity)]` with `#[identity(version = N)]`; its fields take
+/// only a description and `required_for_import`.
 pub trait IdentitySchema {
     fn identity_schema() -> &'static IdentitySchemaDef;
 }
