@@ -6,40 +6,12 @@
 
 mod support;
 
-use std::process::Command;
-
-use sha2_free::sha256_hex;
+use support::packages::*;
 use support::platforms::*;
 
 /// A sanity bound for the platform-test builds (no LTO, so larger than the release binaries,
 /// which scripts/release.sh holds to 8 MiB).
 const MAX_BINARY_BYTES: usize = 12 * 1024 * 1024;
-
-/// SHA-256 through `sha256sum`, the tool SHA256SUMS is written with.
-mod sha2_free {
-    use std::io::Write as _;
-    use std::process::{Command, Stdio};
-
-    pub fn sha256_hex(bytes: &[u8]) -> String {
-        let mut child = Command::new("sha256sum")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("run sha256sum");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(bytes)
-            .expect("feed sha256sum");
-        let out = child.wait_with_output().expect("sha256sum output");
-        String::from_utf8_lossy(&out.stdout)
-            .split_whitespace()
-            .next()
-            .expect("a digest")
-            .to_owned()
-    }
-}
 
 #[test]
 fn every_platform_is_packaged_and_summed() {
@@ -55,27 +27,10 @@ fn every_platform_is_packaged_and_summed() {
             binary.len()
         );
     }
-    let sums_name = format!("{NAME}_{VERSION}_SHA256SUMS");
-    let sums = std::fs::read_to_string(dist.join(&sums_name)).expect("read SHA256SUMS");
-    let mut listed: Vec<&str> = sums
-        .lines()
-        .map(|l| l.split_once("  ").expect("`<digest>  <file>`").1)
-        .collect();
-    listed.sort_unstable();
     let mut wanted: Vec<String> = platforms.iter().map(|p| zip_name(p)).collect();
-    wanted.push(format!("{NAME}_{VERSION}_manifest.json"));
+    wanted.push(manifest_name());
     wanted.sort();
-    assert_eq!(listed, wanted);
-    let check = Command::new("sha256sum")
-        .args(["--check", "--strict", &sums_name])
-        .current_dir(&dist)
-        .output()
-        .expect("run sha256sum --check");
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    assert_eq!(checked_sums(&dist), wanted);
 }
 
 /// What a macOS binary must be for its platform.

@@ -10,16 +10,14 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
+use support::packages::*;
 use support::platforms::*;
 use support::*;
 
 const JOHN: &str = "1c234e69-5469-424a-a6d1-ff5658b387a6";
 
 fn main_tf() -> String {
-    format!(
-        "terraform {{\n  required_providers {{\n    acronis = {{\n      source  = \"acronis/acronis\"\n      version = \"{VERSION}\"\n    }}\n  }}\n}}\n\n{}",
-        user_status("john", JOHN, false)
-    )
+    requiring_the_release(&user_status("john", JOHN, false))
 }
 
 /// The lock file's hashes for acronis/acronis.
@@ -68,14 +66,7 @@ fn lock_all_platforms_then_init(
     user.set_cli_config(cli);
     user.write("main.tf", &main_tf());
     user.write(".terraform.lock.hcl", &lock);
-    let init = user.terraform(&["init", "-no-color"]);
-    init.assert_success();
-    assert!(
-        init.stdout
-            .contains(&format!("Installed acronis/acronis v{VERSION}")),
-        "{}",
-        init.output()
-    );
+    assert_installed(&user.terraform(&["init", "-no-color"]));
     assert_eq!(
         std::fs::read_to_string(user.path().join(".terraform.lock.hcl")).expect("lock"),
         lock,
@@ -93,17 +84,12 @@ fn a_filesystem_mirror_of_the_archives_installs_and_locks_every_platform() {
     let Some(dist) = dist("a_filesystem_mirror_of_the_archives") else {
         return;
     };
-    let mirror = tempfile::tempdir().expect("tempdir");
-    let here = mirror.path().join("registry.terraform.io/acronis/acronis");
-    std::fs::create_dir_all(&here).expect("mkdir");
-    for platform in present(&dist, "a_filesystem_mirror") {
-        std::fs::copy(dist.join(zip_name(platform)), here.join(zip_name(platform)))
-            .expect("copy a zip into the mirror");
-    }
-    let cli = format!(
-        "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"registry.terraform.io/acronis/*\"]\n  }}\n}}\n",
-        mirror.path().display()
+    let mirror = FilesystemMirror::of(
+        present(&dist, "a_filesystem_mirror")
+            .into_iter()
+            .map(|platform| dist.join(zip_name(platform))),
     );
+    let cli = mirror.cli_config();
     let sim = simulator(vec![user(JOHN, "john", true)]);
     let fs_mirror = format!("-fs-mirror={}", mirror.path().display());
     lock_all_platforms_then_init(&sim, &dist, &cli, &[], &[&fs_mirror]);
@@ -214,14 +200,7 @@ fn a_network_mirror_over_https_installs_and_locks_every_platform() {
     first.env("SSL_CERT_FILE", &ca);
     first.set_cli_config(&cli);
     first.write("main.tf", &main_tf());
-    let init = first.terraform(&["init", "-no-color"]);
-    init.assert_success();
-    assert!(
-        init.stdout
-            .contains(&format!("Installed acronis/acronis v{VERSION}")),
-        "{}",
-        init.output()
-    );
+    assert_installed(&first.terraform(&["init", "-no-color"]));
     let hashes = locked_hashes(&first);
     assert!(
         hashes.contains(&h1_of_zip(&dist.join(zip_name("linux_amd64")))),

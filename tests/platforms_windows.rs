@@ -8,6 +8,7 @@ mod support;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use support::packages::*;
 use support::platforms::*;
 use support::plugin_client::*;
 use terraform_provider_acronis::goplugin::proto as plugin_proto;

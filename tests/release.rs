@@ -7,13 +7,11 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
-use base64::Engine as _;
+use support::packages::*;
 use support::*;
 
-const NAME: &str = "terraform-provider-acronis";
-const VERSION: &str = env!("CARGO_PKG_VERSION");
 const JOHN: &str = "1c234e69-5469-424a-a6d1-ff5658b387a6";
 
 fn root() -> &'static Path {
@@ -35,16 +33,9 @@ fn platform() -> String {
     format!("{os}_{arch}")
 }
 
-fn zip_name() -> String {
-    format!("{NAME}_{VERSION}_{}.zip", platform())
-}
-
-fn manifest_name() -> String {
-    format!("{NAME}_{VERSION}_manifest.json")
-}
-
-fn sums_name() -> String {
-    format!("{NAME}_{VERSION}_SHA256SUMS")
+/// The zip of this machine's platform.
+fn host_zip() -> String {
+    zip_name(&platform())
 }
 
 /// Runs `scripts/release.sh version` packaging `binary` into `dist`, with `env` added.
@@ -86,83 +77,6 @@ fn listing(dir: &Path) -> Vec<String> {
     names
 }
 
-/// The hex SHA-256 of `bytes`, by `sha256sum` (the tool the SHA256SUMS format comes from).
-fn sha256_hex(bytes: &[u8]) -> String {
-    use std::io::Write as _;
-    let mut child = Command::new("sha256sum")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("run sha256sum");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(bytes)
-        .expect("feed sha256sum");
-    let out = child.wait_with_output().expect("sha256sum output");
-    assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .next()
-        .expect("a digest")
-        .to_owned()
-}
-
-fn sha256_of_file(path: &Path) -> String {
-    sha256_hex(&std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display())))
-}
-
-/// Each entry of a zip archive: (name, Unix mode, hex SHA-256 of its content), read by Python's
-/// zipfile (python3 is on every machine the project runs on; `unzip` may not be).
-fn zip_entries(zip: &Path) -> Vec<(String, u32, String)> {
-    let script = "import hashlib, sys, zipfile\n\
-                  with zipfile.ZipFile(sys.argv[1]) as z:\n\
-                  \x20   for i in z.infolist():\n\
-                  \x20       print(i.filename, i.external_attr >> 16, hashlib.sha256(z.read(i)).hexdigest())\n";
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(zip)
-        .output()
-        .expect("run python3");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|line| {
-            let parts: Vec<&str> = line.split(' ').collect();
-            assert_eq!(parts.len(), 3, "{line}");
-            (
-                parts[0].to_owned(),
-                parts[1].parse().expect("a mode"),
-                parts[2].to_owned(),
-            )
-        })
-        .collect()
-}
-
-/// Terraform's `h1:` hash of a provider package holding one file: Go's dirhash Hash1, the
-/// SHA-256 of the lines "<hex sha256>  <name>\n" (one per file, sorted), base64.
-fn h1_of_single_file_package(name: &str, content_sha256: &str) -> String {
-    let summary = format!("{content_sha256}  {name}\n");
-    let digest = hex_bytes(&sha256_hex(summary.as_bytes()));
-    format!(
-        "h1:{}",
-        base64::engine::general_purpose::STANDARD.encode(digest)
-    )
-}
-
-fn hex_bytes(hex: &str) -> Vec<u8> {
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex digit"))
-        .collect()
-}
-
 #[test]
 fn version_flag_prints_the_crate_version() {
     let out = Command::new(provider_binary())
@@ -182,7 +96,7 @@ fn packaged_provider_installs_from_a_filesystem_mirror_and_applies() {
     let dist = tempfile::tempdir().expect("tempdir");
     let out = release(VERSION, provider_binary(), dist.path(), &[]);
     assert_ran(&out);
-    let mut expected = vec![zip_name(), manifest_name(), sums_name()];
+    let mut expected = vec![host_zip(), manifest_name(), sums_name()];
     expected.sort();
     assert_eq!(listing(dist.path()), expected);
     let printed: Vec<PathBuf> = String::from_utf8_lossy(&out.stdout)
@@ -198,15 +112,15 @@ fn packaged_provider_installs_from_a_filesystem_mirror_and_applies() {
     );
 
     // The zip holds exactly the versioned binary, executable, byte for byte.
-    let zip = dist.path().join(zip_name());
-    let binary_sha = sha256_of_file(provider_binary());
-    let binary_name = format!("{NAME}_v{VERSION}");
+    let zip = dist.path().join(host_zip());
+    let binary = std::fs::read(provider_binary()).expect("read the provider binary");
+    let binary_name = binary_name(&platform());
     let entries = zip_entries(&zip);
-    assert_eq!(entries.len(), 1, "{entries:?}");
-    let (entry_name, mode, entry_sha) = &entries[0];
+    assert_eq!(entries.len(), 1, "{} entries", entries.len());
+    let (entry_name, mode, content) = &entries[0];
     assert_eq!(entry_name, &binary_name);
     assert_eq!(mode & 0o777, 0o755, "mode {mode:o}");
-    assert_eq!(entry_sha, &binary_sha);
+    assert!(content == &binary, "the zipped binary is the built one");
 
     // The manifest is the registry manifest at the top of the repository.
     let manifest = std::fs::read(dist.path().join(manifest_name())).expect("read manifest");
@@ -221,54 +135,23 @@ fn packaged_provider_installs_from_a_filesystem_mirror_and_applies() {
         serde_json::json!({"version": 1, "metadata": {"protocol_versions": ["6.0"]}})
     );
 
-    // SHA256SUMS lists the zip and the manifest, with their digests, in sha256sum's format.
-    let sums = std::fs::read_to_string(dist.path().join(sums_name())).expect("read SHA256SUMS");
-    let mut listed: Vec<(String, String)> = sums
-        .lines()
-        .map(|line| {
-            let (digest, file) = line.split_once("  ").expect("`<digest>  <file>`");
-            (file.to_owned(), digest.to_owned())
-        })
-        .collect();
-    listed.sort();
-    let mut wanted = vec![
-        (
-            manifest_name(),
-            sha256_of_file(&dist.path().join(manifest_name())),
-        ),
-        (zip_name(), sha256_of_file(&zip)),
-    ];
+    // SHA256SUMS lists the zip and the manifest, with digests `sha256sum --check` accepts.
+    let mut wanted = vec![host_zip(), manifest_name()];
     wanted.sort();
-    assert_eq!(listed, wanted);
+    assert_eq!(checked_sums(dist.path()), wanted);
 
     // A filesystem mirror in the packed layout, and a CLI config that installs from it only.
-    let mirror = tempfile::tempdir().expect("tempdir");
-    let provider_dir = mirror.path().join("registry.terraform.io/acronis/acronis");
-    std::fs::create_dir_all(&provider_dir).expect("create mirror");
-    std::fs::copy(&zip, provider_dir.join(zip_name())).expect("copy the zip into the mirror");
-
+    let mirror = FilesystemMirror::of([&zip]);
     let sim = simulator(vec![user(JOHN, "john", true)]);
     let ws = Workspace::new(&sim);
-    ws.set_cli_config(&format!(
-        "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"registry.terraform.io/acronis/*\"]\n  }}\n}}\n",
-        mirror.path().display()
-    ));
+    ws.set_cli_config(&mirror.cli_config());
     ws.write(
         "main.tf",
-        &format!(
-            "terraform {{\n  required_providers {{\n    acronis = {{\n      source  = \"acronis/acronis\"\n      version = \"{VERSION}\"\n    }}\n  }}\n}}\n\n{}",
-            user_status("john", JOHN, false)
-        ),
+        &requiring_the_release(&user_status("john", JOHN, false)),
     );
 
     let init = ws.terraform(&["init", "-no-color"]);
-    init.assert_success();
-    assert!(
-        init.stdout
-            .contains(&format!("Installed acronis/acronis v{VERSION}")),
-        "{}",
-        init.output()
-    );
+    assert_installed(&init);
     assert!(
         !init.output().contains("development overrides"),
         "{}",
@@ -290,7 +173,7 @@ fn packaged_provider_installs_from_a_filesystem_mirror_and_applies() {
         lock.contains(&format!("constraints = \"{VERSION}\"")),
         "{lock}"
     );
-    let h1 = h1_of_single_file_package(&binary_name, &binary_sha);
+    let h1 = h1_of_zip(&zip);
     assert!(
         lock.contains(&format!("\"{h1}\"")),
         "expected {h1} in:\n{lock}"
@@ -302,9 +185,8 @@ fn packaged_provider_installs_from_a_filesystem_mirror_and_applies() {
         .join(VERSION)
         .join(platform())
         .join(&binary_name);
-    assert_eq!(
-        sha256_of_file(&installed),
-        binary_sha,
+    assert!(
+        std::fs::read(&installed).expect("read the installed binary") == binary,
         "Terraform unpacked the released binary"
     );
 
@@ -324,11 +206,8 @@ fn packaged_provider_installs_from_a_filesystem_mirror_and_applies() {
     let stub = write_stub(other.path(), VERSION);
     let redo = release(VERSION, &stub, other.path(), &[]);
     assert_ran(&redo);
-    std::fs::copy(other.path().join(zip_name()), provider_dir.join(zip_name()))
-        .expect("replace the zip");
-    tampered.set_cli_config(
-        &std::fs::read_to_string(ws.path().join("cli.tfrc")).expect("read CLI config"),
-    );
+    mirror.put(&other.path().join(host_zip()));
+    tampered.set_cli_config(&mirror.cli_config());
     tampered.write(
         "main.tf",
         &std::fs::read_to_string(ws.path().join("main.tf")).expect("read main.tf"),
@@ -357,31 +236,25 @@ fn the_python_archiver_keeps_the_binary_executable() {
     let dist = dir.path().join("dist");
     let out = release(VERSION, &stub, &dist, &[("RELEASE_ZIP", "python3")]);
     assert_ran(&out);
-    let entries = zip_entries(&dist.join(zip_name()));
-    assert_eq!(
-        entries,
-        [(
-            format!("{NAME}_v{VERSION}"),
-            0o100755,
-            sha256_of_file(&stub)
-        )]
+    let entries = zip_entries(&dist.join(host_zip()));
+    assert!(
+        entries
+            == [(
+                format!("{NAME}_v{VERSION}"),
+                0o100755,
+                std::fs::read(&stub).expect("read the stub")
+            )],
+        "one executable entry holding the binary: {:?}",
+        entries.iter().map(|(n, m, _)| (n, m)).collect::<Vec<_>>()
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("is NOT signed (no GPG_FINGERPRINT)"),
         "an unsigned release says so: {stderr}"
     );
-    // SHA256SUMS checks out with the standard tool.
-    let check = Command::new("sha256sum")
-        .args(["--check", "--strict", &sums_name()])
-        .current_dir(&dist)
-        .output()
-        .expect("run sha256sum --check");
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    let mut wanted = vec![host_zip(), manifest_name()];
+    wanted.sort();
+    assert_eq!(checked_sums(&dist), wanted);
 }
 
 #[test]
@@ -500,7 +373,7 @@ fn sha256sums_is_signed_with_the_named_key_and_verifies() {
     );
     assert_ran(&out);
     let sig = format!("{}.sig", sums_name());
-    let mut expected = vec![zip_name(), manifest_name(), sums_name(), sig.clone()];
+    let mut expected = vec![host_zip(), manifest_name(), sums_name(), sig.clone()];
     expected.sort();
     assert_eq!(listing(&dist), expected);
     assert!(

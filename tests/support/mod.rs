@@ -3,6 +3,7 @@
 //! provider binary cargo just built, and helpers to run commands and read state.
 #![allow(dead_code)]
 
+pub mod packages;
 pub mod platforms;
 pub mod plugin_client;
 pub mod tfjson;
