@@ -6,11 +6,11 @@
 use std::time::Duration;
 
 use acronis_sim::Endpoint;
-use terraform_provider_acronis::tfproto::proto::{self, provider_client::ProviderClient};
+use terraform_provider_acronis::tfproto::proto;
 use terraform_provider_acronis::tfproto::Value;
 
 mod support;
-use support::plugin_client::launch_and_connect;
+use support::plugin_client::configured_provider;
 use support::wait::{wait_for, wait_for_async, wait_with_output_before};
 use support::*;
 
@@ -18,15 +18,6 @@ const JOHN: &str = "1c234e69-5469-424a-a6d1-ff5658b387a6";
 
 /// How long a hung API read takes to answer.
 const HUNG: Duration = Duration::from_secs(60);
-
-fn provider_config(sim: &Simulator) -> proto::DynamicValue {
-    Value::object([
-        ("base_url", Value::from(sim.base_url())),
-        ("client_id", Value::from(CLIENT_ID)),
-        ("client_secret", Value::from(CLIENT_SECRET)),
-    ])
-    .to_dynamic()
-}
 
 fn diagnostics_text(diags: &[proto::Diagnostic]) -> String {
     diags
@@ -41,21 +32,7 @@ async fn stop_provider_cancels_calls_in_flight() {
     let sim = simulator(vec![user(JOHN, "john", true)]);
     // Every user read hangs for a minute (HUNG), far longer than the test waits for anything.
     sim.inject(Fault::latency(Endpoint::GetUser, HUNG).times(10));
-    let (_plugin, channel) = launch_and_connect(&[]).await;
-    let mut client = ProviderClient::new(channel);
-    let configured = client
-        .configure_provider(proto::configure_provider::Request {
-            config: Some(provider_config(&sim)),
-            ..Default::default()
-        })
-        .await
-        .expect("ConfigureProvider")
-        .into_inner();
-    assert!(
-        configured.diagnostics.is_empty(),
-        "{}",
-        diagnostics_text(&configured.diagnostics)
-    );
+    let (_plugin, mut client) = configured_provider(&sim, &[]).await;
 
     let planned = Value::object([
         ("id", Value::from(JOHN)),

@@ -13,41 +13,12 @@ use terraform_provider_acronis::tfproto::Value;
 use tonic::transport::Channel;
 
 mod support;
-use support::plugin_client::{launch_and_connect, Plugin};
+use support::plugin_client::configured_provider;
 use support::*;
 
 const TENANT: &str = "7e4a0700-0000-4000-8000-000000000005";
 const OTHER_TENANT: &str = "7e4a0700-0000-4000-8000-000000000006";
 const TYPE: &str = "acronis_user_status";
-
-/// The provider binary, configured against `sim` with `provider_args` added.
-async fn provider(
-    sim: &Simulator,
-    provider_args: &[(&'static str, Value)],
-) -> (Plugin, ProviderClient<Channel>) {
-    let (plugin, channel) = launch_and_connect(&[]).await;
-    let mut client = ProviderClient::new(channel);
-    let mut args = vec![
-        ("base_url", Value::from(sim.base_url())),
-        ("client_id", Value::from(CLIENT_ID)),
-        ("client_secret", Value::from(CLIENT_SECRET)),
-    ];
-    args.extend(provider_args.iter().cloned());
-    let configured = client
-        .configure_provider(proto::configure_provider::Request {
-            config: Some(Value::object(args).to_dynamic()),
-            ..Default::default()
-        })
-        .await
-        .expect("ConfigureProvider")
-        .into_inner();
-    assert!(
-        configured.diagnostics.is_empty(),
-        "{:?}",
-        configured.diagnostics
-    );
-    (plugin, client)
-}
 
 /// The `config` block of a list block.
 fn config(tenant_id: &str, enabled: Option<bool>, children: Option<bool>) -> Value {
@@ -156,7 +127,7 @@ async fn a_tenant_is_listed_exactly_with_logins() {
     let sim = simulator(vec![]);
     let ids = sim.add_tenant(TENANT, 250);
     sim.add_tenant(OTHER_TENANT, 30);
-    let (_plugin, mut client) = provider(&sim, &[]).await;
+    let (_plugin, mut client) = configured_provider(&sim, &[]).await;
     let events = list_all(
         &mut client,
         request(&config(TENANT, None, None), false, 1000),
@@ -177,7 +148,7 @@ async fn a_tenant_is_listed_exactly_with_logins() {
 async fn a_limit_reads_only_the_pages_it_needs() {
     let sim = simulator(vec![]);
     let ids = sim.add_tenant(TENANT, 250);
-    let (_plugin, mut client) = provider(&sim, &[]).await;
+    let (_plugin, mut client) = configured_provider(&sim, &[]).await;
     let events = list_all(&mut client, request(&config(TENANT, None, None), false, 7)).await;
     let listed = sorted_ids(&events);
     assert_eq!(listed.len(), 7);
@@ -201,7 +172,7 @@ async fn a_closed_stream_stops_the_listing() {
     // The first page comes at once, every later one after a second.
     first_page_passes(&sim);
     sim.inject(Fault::latency(Endpoint::BatchUsers, Duration::from_secs(1)).times(10));
-    let (_plugin, mut client) = provider(&sim, &[]).await;
+    let (_plugin, mut client) = configured_provider(&sim, &[]).await;
     let mut stream = client
         .list_resource(request(&config(TENANT, None, None), false, 1000))
         .await
@@ -229,7 +200,7 @@ async fn an_api_failure_mid_stream_is_the_last_event_and_earlier_results_stand()
     let ids = sim.add_tenant(TENANT, 250);
     first_page_passes(&sim);
     sim.inject(Fault::status(Endpoint::BatchUsers, 503).times(5));
-    let (_plugin, mut client) = provider(&sim, &[("max_retries", Value::from(0))]).await;
+    let (_plugin, mut client) = configured_provider(&sim, &[("max_retries", Value::from(0))]).await;
     let events = list_all(
         &mut client,
         request(&config(TENANT, None, None), false, 1000),
@@ -261,7 +232,7 @@ async fn a_503_mid_stream_is_retried() {
     let ids = sim.add_tenant(TENANT, 250);
     first_page_passes(&sim);
     sim.inject(Fault::status(Endpoint::BatchUsers, 503).with_retry_after("0"));
-    let (_plugin, mut client) = provider(&sim, &[]).await;
+    let (_plugin, mut client) = configured_provider(&sim, &[]).await;
     let events = list_all(
         &mut client,
         request(&config(TENANT, None, None), false, 1000),
@@ -274,7 +245,7 @@ async fn a_503_mid_stream_is_retried() {
 #[tokio::test]
 async fn an_unknown_or_malformed_tenant_is_an_error_at_config_tenant_id() {
     let sim = simulator(vec![]);
-    let (_plugin, mut client) = provider(&sim, &[]).await;
+    let (_plugin, mut client) = configured_provider(&sim, &[]).await;
     let events = list_all(
         &mut client,
         request(&config(TENANT, None, None), false, 100),
@@ -315,7 +286,7 @@ async fn objects_are_what_an_import_stores_and_filters_select() {
     let ids = sim.add_tenant(TENANT, 5);
     sim.console_set_enabled(&ids[1], false);
     sim.console_set_enabled(&ids[3], false);
-    let (_plugin, mut client) = provider(&sim, &[]).await;
+    let (_plugin, mut client) = configured_provider(&sim, &[]).await;
     let events = list_all(
         &mut client,
         request(&config(TENANT, Some(false), None), true, 100),
@@ -356,7 +327,7 @@ async fn nested_tenants_count_only_when_asked() {
     let sim = simulator(vec![]);
     let own = sim.add_tenant(TENANT, 3);
     let nested = sim.seed_tenant(SeedTenant::new(UNIT, 2).with_parent(TENANT));
-    let (_plugin, mut client) = provider(&sim, &[]).await;
+    let (_plugin, mut client) = configured_provider(&sim, &[]).await;
     let events = list_all(
         &mut client,
         request(&config(TENANT, None, None), false, 100),
@@ -390,7 +361,7 @@ async fn generated(client: &mut ProviderClient<Channel>, state: Value) -> Value 
 #[tokio::test]
 async fn generated_configuration_says_user_id_and_enabled_only() {
     let sim = simulator(vec![]);
-    let (_plugin, mut client) = provider(&sim, &[]).await;
+    let (_plugin, mut client) = configured_provider(&sim, &[]).await;
     let state = |on_destroy: &str| {
         Value::object([
             ("enabled", Value::from(false)),
@@ -424,7 +395,7 @@ async fn generated_configuration_says_user_id_and_enabled_only() {
 #[tokio::test]
 async fn the_schema_offers_the_list_resource_and_generated_configuration() {
     let sim = simulator(vec![]);
-    let (_plugin, mut client) = provider(&sim, &[]).await;
+    let (_plugin, mut client) = configured_provider(&sim, &[]).await;
     let schema = client
         .get_provider_schema(proto::get_provider_schema::Request {})
         .await

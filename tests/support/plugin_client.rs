@@ -14,7 +14,11 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
 use terraform_provider_acronis::goplugin::handshake::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
+use terraform_provider_acronis::tfproto::proto::{self, provider_client::ProviderClient};
+use terraform_provider_acronis::tfproto::Value;
 use tonic::transport::{Channel, Endpoint};
+
+use super::{Simulator, CLIENT_ID, CLIENT_SECRET};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_terraform-provider-acronis");
 
@@ -262,6 +266,36 @@ pub async fn launch_and_connect(extra_env: &[(&str, &str)]) -> (Plugin, Channel)
         .await
         .expect("connect");
     (plugin, channel)
+}
+
+/// The plugin launched as Terraform launches it and configured against `sim`, with
+/// `provider_args` added to the provider block; ConfigureProvider must answer no diagnostics.
+pub async fn configured_provider(
+    sim: &Simulator,
+    provider_args: &[(&'static str, Value)],
+) -> (Plugin, ProviderClient<Channel>) {
+    let (plugin, channel) = launch_and_connect(&[]).await;
+    let mut client = ProviderClient::new(channel);
+    let mut args = vec![
+        ("base_url", Value::from(sim.base_url())),
+        ("client_id", Value::from(CLIENT_ID)),
+        ("client_secret", Value::from(CLIENT_SECRET)),
+    ];
+    args.extend(provider_args.iter().cloned());
+    let configured = client
+        .configure_provider(proto::configure_provider::Request {
+            config: Some(Value::object(args).to_dynamic()),
+            ..Default::default()
+        })
+        .await
+        .expect("ConfigureProvider")
+        .into_inner();
+    assert!(
+        configured.diagnostics.is_empty(),
+        "{:?}",
+        configured.diagnostics
+    );
+    (plugin, client)
 }
 
 /// Waits up to `limit` for the child to exit; how long it took.
