@@ -3,9 +3,10 @@
 //! A read that arrives while no batch is in flight leads one at once, alone or with whatever is
 //! waiting: a lone read never waits for company. A read that arrives while a batch is in flight
 //! waits, and goes with the others that arrive meanwhile in the next batch: when a slot frees,
-//! or once the oldest of them has waited a tenth of the recent round trip (a millisecond before
-//! any call has been timed), when another batch may start (up to [`Limits::max_in_flight`]). Reads thus wait only while the API is busy with
-//! others, and never for long compared with a call of their own.
+//! or once the oldest of them has waited a twentieth of the recent round trip (at least a
+//! millisecond), when another batch may start (up to [`Limits::max_in_flight`]). Reads thus
+//! wait only while the API is busy with others, and never for long compared with a call of
+//! their own.
 //!
 //! The leader of a batch makes the call in its own task and hands out the answers. A leader
 //! whose task is dropped (Terraform cancelled its request) leaves its companions to read on
@@ -37,7 +38,7 @@ impl Default for Limits {
         Limits {
             max_batch: 100,
             max_in_flight: 4,
-            patience: 0.1,
+            patience: 0.05,
             min_patience: Duration::from_millis(1),
         }
     }

@@ -437,8 +437,8 @@ API's rate limits. The more reads Terraform runs at once, the larger the batches
 
 - A read that arrives when no other is in flight is sent at once, alone: with
   `-parallelism=1` nothing ever waits.
-- A read waits only while a call is already in flight, and at most a tenth of a typical call's
-  time before a call of its own may start.
+- A read waits only while a call is already in flight, and at most a twentieth of a typical
+  call's time (at least a millisecond) before a call of its own may start.
 - An account missing from a batch answer is read again by itself before the provider reports it
   gone, so a lagging replica never makes Terraform plan to re-create a resource.
 - Refreshes ask for the light `lod=basic` (id, revision, status); `acronis_user` asks for the
