@@ -4,9 +4,8 @@
 
 use crate::acronis::{ApiError, TenantScope};
 use crate::framework::Field;
-use crate::provider::checks;
 use crate::provider::errors::api_error;
-use crate::tfproto::{Diagnostic, Diagnostics};
+use crate::tfproto::Diagnostic;
 
 /// The description of `tenant_id`.
 pub const TENANT_ID: &str = "The id of the tenant (a lowercase UUID).";
@@ -22,34 +21,6 @@ pub fn scope(include_child_tenants: &Field<bool>) -> TenantScope {
     match include_child_tenants.known() {
         Some(true) => TenantScope::WithChildTenants,
         _ => TenantScope::OwnUsers,
-    }
-}
-
-/// A diagnostic at `attribute` (the model's `tenant_id`) if it is known and not a lowercase
-/// UUID.
-pub fn check_tenant_id(tenant_id: &Field<String>, attribute: &str) -> Option<Diagnostic> {
-    tenant_id
-        .as_deref()
-        .and_then(checks::check_tenant_id)
-        .map(|d| d.at(attribute))
-}
-
-/// The tenant id a listing needs: known and well formed.
-pub fn known_tenant_id<'a>(
-    tenant_id: &'a Field<String>,
-    attribute: &str,
-) -> Result<&'a str, Diagnostics> {
-    let Some(id) = tenant_id.as_deref() else {
-        return Err(Diagnostic::error(
-            "Missing tenant_id",
-            "The id of the tenant must be known to list its users.",
-        )
-        .at(attribute)
-        .into());
-    };
-    match check_tenant_id(tenant_id, attribute) {
-        Some(d) => Err(d.into()),
-        None => Ok(id),
     }
 }
 

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::acronis::{AcronisClient, Tenant as ApiTenant};
 use crate::framework::{DataSource, Field};
-use crate::provider::checks::check_tenant_id;
+use crate::provider::checks::{check_tenant_id_at, known_tenant_id};
 use crate::provider::errors::api_error;
 use crate::tfproto::{Diagnostic, Diagnostics};
 
@@ -54,11 +54,7 @@ impl DataSource for Tenant {
     const TYPE_NAME: &'static str = "acronis_tenant";
 
     fn validate(&self, config: &TenantModel) -> Diagnostics {
-        config
-            .tenant_id
-            .as_deref()
-            .and_then(check_tenant_id)
-            .map(|d| d.at(TenantModel::TENANT_ID))
+        check_tenant_id_at(&config.tenant_id, TenantModel::TENANT_ID)
             .into_iter()
             .collect()
     }
@@ -68,17 +64,7 @@ impl DataSource for Tenant {
         client: &AcronisClient,
         config: TenantModel,
     ) -> Result<TenantModel, Diagnostics> {
-        let Some(tenant_id) = config.tenant_id.as_deref() else {
-            return Err(Diagnostic::error(
-                "Missing tenant_id",
-                "The id of the tenant must be known to read it.",
-            )
-            .at(TenantModel::TENANT_ID)
-            .into());
-        };
-        if let Some(d) = check_tenant_id(tenant_id) {
-            return Err(d.at(TenantModel::TENANT_ID).into());
-        }
+        let tenant_id = known_tenant_id(&config.tenant_id, TenantModel::TENANT_ID, "read it")?;
         match client.get_tenant(tenant_id).await {
             Ok(tenant) => Ok(TenantModel::of(tenant)),
             Err(e) if e.is_not_found() => Err(Diagnostic::error(

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::account;
 use crate::acronis::{AcronisClient, User as Account};
 use crate::framework::{DataSource, Field};
-use crate::provider::checks::check_user_id;
+use crate::provider::checks::{check_user_id_at, known_user_id};
 use crate::provider::errors::api_error;
 use crate::tfproto::{Diagnostic, Diagnostics};
 
@@ -69,11 +69,7 @@ impl DataSource for User {
     const TYPE_NAME: &'static str = "acronis_user";
 
     fn validate(&self, config: &UserModel) -> Diagnostics {
-        config
-            .id
-            .as_deref()
-            .and_then(check_user_id)
-            .map(|d| d.at(UserModel::ID))
+        check_user_id_at(&config.id, UserModel::ID)
             .into_iter()
             .collect()
     }
@@ -83,17 +79,7 @@ impl DataSource for User {
         client: &AcronisClient,
         config: UserModel,
     ) -> Result<UserModel, Diagnostics> {
-        let Some(id) = config.id.as_deref() else {
-            return Err(Diagnostic::error(
-                "Missing id",
-                "The id of the user must be known to read it.",
-            )
-            .at(UserModel::ID)
-            .into());
-        };
-        if let Some(d) = check_user_id(id) {
-            return Err(d.at(UserModel::ID).into());
-        }
+        let id = known_user_id(&config.id, UserModel::ID, "read it")?;
         match client.get_user(id).await {
             Ok(account) => Ok(UserModel::of(id, account)),
             Err(e) if e.is_not_found() => Err(Diagnostic::error(

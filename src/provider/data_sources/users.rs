@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::account;
 use crate::acronis::{AcronisClient, User as Account};
 use crate::framework::{DataSource, Field};
-use crate::provider::tenant;
+use crate::provider::{checks, tenant};
 use crate::tfproto::Diagnostics;
 
 pub struct Users;
@@ -68,7 +68,7 @@ impl DataSource for Users {
     const TYPE_NAME: &'static str = "acronis_users";
 
     fn validate(&self, config: &UsersModel) -> Diagnostics {
-        tenant::check_tenant_id(&config.tenant_id, UsersModel::TENANT_ID)
+        checks::check_tenant_id_at(&config.tenant_id, UsersModel::TENANT_ID)
             .into_iter()
             .collect()
     }
@@ -78,7 +78,8 @@ impl DataSource for Users {
         client: &AcronisClient,
         config: UsersModel,
     ) -> Result<UsersModel, Diagnostics> {
-        let tenant_id = tenant::known_tenant_id(&config.tenant_id, UsersModel::TENANT_ID)?;
+        let tenant_id =
+            checks::known_tenant_id(&config.tenant_id, UsersModel::TENANT_ID, "list its users")?;
         let scope = tenant::scope(&config.include_child_tenants);
         let accounts = client
             .list_tenant_users(tenant_id, scope)

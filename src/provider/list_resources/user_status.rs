@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::acronis::{AcronisClient, ApiError, TenantUserPages, User, UserStatus as Account};
 use crate::framework::{Field, ListResource, ListResults, Listed};
 use crate::provider::resources::user_status::{self, UserIdentity};
-use crate::provider::tenant;
+use crate::provider::{checks, tenant};
 use crate::tfproto::{Diagnostic, Diagnostics};
 
 pub struct UserStatusList;
@@ -77,7 +77,7 @@ impl ListResource for UserStatusList {
     type Config = UserStatusListConfig;
 
     fn validate(&self, config: &UserStatusListConfig) -> Diagnostics {
-        tenant::check_tenant_id(&config.tenant_id, UserStatusListConfig::TENANT_ID)
+        checks::check_tenant_id_at(&config.tenant_id, UserStatusListConfig::TENANT_ID)
             .into_iter()
             .collect()
     }
@@ -88,8 +88,11 @@ impl ListResource for UserStatusList {
         config: UserStatusListConfig,
         results: &mut ListResults<user_status::UserStatus>,
     ) -> Result<(), Diagnostics> {
-        let tenant_id =
-            tenant::known_tenant_id(&config.tenant_id, UserStatusListConfig::TENANT_ID)?;
+        let tenant_id = checks::known_tenant_id(
+            &config.tenant_id,
+            UserStatusListConfig::TENANT_ID,
+            "list its users",
+        )?;
         let wanted = config.enabled.known().copied();
         let mut pages =
             client.tenant_users(tenant_id, tenant::scope(&config.include_child_tenants));

@@ -8,7 +8,7 @@ use crate::acronis::{AcronisClient, ApiError, UserStatus as Account};
 use crate::framework::{
     Changes, Choice, Field, IdentitySchema, ImportRequest, Planned, Resource, StateUpgrader,
 };
-use crate::provider::checks::check_user_id;
+use crate::provider::checks::{check_user_id, check_user_id_at};
 use crate::provider::errors::api_error;
 use crate::tfproto::schema::IdentitySchemaDef;
 use crate::tfproto::{Diagnostic, Diagnostics};
@@ -144,11 +144,7 @@ impl Resource for UserStatus {
     }
 
     fn validate(&self, config: &UserStatusModel) -> Diagnostics {
-        config
-            .user_id
-            .as_deref()
-            .and_then(check_user_id)
-            .map(|d| d.at(UserStatusModel::USER_ID))
+        check_user_id_at(&config.user_id, UserStatusModel::USER_ID)
             .into_iter()
             .collect()
     }
