@@ -58,11 +58,11 @@ pub fn accept_loop(
             let tls = tls.clone();
             tokio::spawn(async move {
                 let conn = match tls {
-                    None => PluginStream::Plain(stream),
+                    None => PluginStream::plain(stream),
                     Some(acceptor) => {
                         match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await
                         {
-                            Ok(Ok(tls_stream)) => PluginStream::Tls(Box::new(tls_stream)),
+                            Ok(Ok(tls_stream)) => PluginStream::tls(tls_stream),
                             Ok(Err(e)) => {
                                 tracing::warn!(error = %e, "refused a connection: TLS handshake failed");
                                 return;

@@ -10,6 +10,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 #[cfg(unix)]
 use tokio::net::UnixStream;
+use tokio_util::either::Either;
 
 use super::handshake::HandshakeEnv;
 use super::tcp;
@@ -75,103 +76,43 @@ impl PluginListener {
     pub async fn accept(&self) -> io::Result<RawStream> {
         match &self.kind {
             #[cfg(unix)]
-            Kind::Unix { listener, .. } => Ok(RawStream::Unix(listener.accept().await?.0)),
+            Kind::Unix { listener, .. } => Ok(Either::Left(listener.accept().await?.0)),
             Kind::Tcp(listener) => {
                 let (stream, _) = listener.accept().await?;
                 // gRPC frames are small and answered at once: do not hold them back.
                 stream.set_nodelay(true)?;
-                Ok(RawStream::Tcp(stream))
+                Ok(raw_tcp(stream))
             }
         }
     }
 }
 
+/// One accepted connection, before TLS: a unix socket's or a TCP one.
+#[cfg(unix)]
+pub type RawStream = Either<UnixStream, TcpStream>;
 /// One accepted connection, before TLS.
-pub enum RawStream {
+#[cfg(not(unix))]
+pub type RawStream = TcpStream;
+
+fn raw_tcp(stream: TcpStream) -> RawStream {
     #[cfg(unix)]
-    Unix(UnixStream),
-    Tcp(TcpStream),
+    return Either::Right(stream);
+    #[cfg(not(unix))]
+    return stream;
 }
 
-macro_rules! delegate_raw {
-    ($self:ident, $s:ident => $e:expr) => {
-        match $self.get_mut() {
-            #[cfg(unix)]
-            RawStream::Unix($s) => {
-                let $s = Pin::new($s);
-                $e
-            }
-            RawStream::Tcp($s) => {
-                let $s = Pin::new($s);
-                $e
-            }
-        }
-    };
-}
+/// One accepted connection, raw or TLS over one, as tonic's server reads it. A type of our own
+/// (reading and writing go to tokio-util's `Either`) because tonic asks it for `Connected`.
+pub struct PluginStream(Either<RawStream, Box<tokio_rustls::server::TlsStream<RawStream>>>);
 
-impl AsyncRead for RawStream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        delegate_raw!(self, s => s.poll_read(cx, buf))
-    }
-}
-
-impl AsyncWrite for RawStream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        delegate_raw!(self, s => s.poll_write(cx, buf))
+impl PluginStream {
+    pub fn plain(stream: RawStream) -> PluginStream {
+        PluginStream(Either::Left(stream))
     }
 
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        delegate_raw!(self, s => s.poll_flush(cx))
+    pub fn tls(stream: tokio_rustls::server::TlsStream<RawStream>) -> PluginStream {
+        PluginStream(Either::Right(Box::new(stream)))
     }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        delegate_raw!(self, s => s.poll_shutdown(cx))
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        delegate_raw!(self, s => s.poll_write_vectored(cx, bufs))
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        match self {
-            #[cfg(unix)]
-            RawStream::Unix(s) => s.is_write_vectored(),
-            RawStream::Tcp(s) => s.is_write_vectored(),
-        }
-    }
-}
-
-/// One accepted connection, before or after TLS.
-pub enum PluginStream {
-    Plain(RawStream),
-    Tls(Box<tokio_rustls::server::TlsStream<RawStream>>),
-}
-
-macro_rules! delegate {
-    ($self:ident, $s:ident => $e:expr) => {
-        match $self.get_mut() {
-            PluginStream::Plain($s) => {
-                let $s = Pin::new($s);
-                $e
-            }
-            PluginStream::Tls($s) => {
-                let $s = Pin::new($s.as_mut());
-                $e
-            }
-        }
-    };
 }
 
 impl AsyncRead for PluginStream {
@@ -180,7 +121,7 @@ impl AsyncRead for PluginStream {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        delegate!(self, s => s.poll_read(cx, buf))
+        Pin::new(&mut self.get_mut().0).poll_read(cx, buf)
     }
 }
 
@@ -190,15 +131,15 @@ impl AsyncWrite for PluginStream {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        delegate!(self, s => s.poll_write(cx, buf))
+        Pin::new(&mut self.get_mut().0).poll_write(cx, buf)
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        delegate!(self, s => s.poll_flush(cx))
+        Pin::new(&mut self.get_mut().0).poll_flush(cx)
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        delegate!(self, s => s.poll_shutdown(cx))
+        Pin::new(&mut self.get_mut().0).poll_shutdown(cx)
     }
 
     fn poll_write_vectored(
@@ -206,14 +147,11 @@ impl AsyncWrite for PluginStream {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        delegate!(self, s => s.poll_write_vectored(cx, bufs))
+        Pin::new(&mut self.get_mut().0).poll_write_vectored(cx, bufs)
     }
 
     fn is_write_vectored(&self) -> bool {
-        match self {
-            PluginStream::Plain(s) => s.is_write_vectored(),
-            PluginStream::Tls(s) => s.is_write_vectored(),
-        }
+        self.0.is_write_vectored()
     }
 }
 
